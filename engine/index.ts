@@ -1,0 +1,30 @@
+/**
+ * The engine's one public entry. server/ and editor/ import from here only, never deep paths.
+ * Everything behind it is pure: no I/O, no wall clock; time and calendars are arguments.
+ */
+
+// Diagnostics and errors: warnings are data, fatal errors are typed with stable codes.
+export { hasErrors, DiagnosticCollector } from './diagnostics.ts';
+export type { Diagnostic, Severity } from './diagnostics.ts';
+export { EngineError, BpmnParseError, BpmnInvalidError, UnsupportedElementError, InvalidTransitionError, DeadlineCalendarError, isEngineError } from './errors.ts';
+export type { EngineErrorCode } from './errors.ts';
+
+// Procedure model (IR) shared by parser, validator, compiler and editor.
+export { deepFreeze, assertNever } from './bpmn/model.ts';
+export type * from './bpmn/model.ts';
+export { NORM_UNITS } from './calendar/norm.ts';
+export type { Norm, NormUnit } from './calendar/norm.ts';
+
+// Runtime contract: events in, snapshot + effects out.
+export type * from './runtime/types.ts';
+
+// Audit vocabulary.
+export type { AuditEvent, AuditEventType } from './audit/events.ts';
+
+// --- BPMN import and validation (engine/bpmn) ---
+
+// --- Compilation and runtime (engine/compile, engine/runtime) ---
+
+// --- Working calendar (engine/calendar) ---
+
+// --- Audit reductions (engine/audit) ---
