@@ -1,0 +1,117 @@
+/**
+ * The one place that knows which database we talk to. Everything above it sees `Kysely<Database>`
+ * plus a few capability flags; nothing outside server/storage imports kysely, better-sqlite3 or pg.
+ *
+ * Instants are stored as TEXT in one fixed format, UTC ISO 8601 with milliseconds and `Z`
+ * (`2026-01-05T01:30:00.000Z`, see `toDbInstant`), so that string order is time order on both
+ * SQLite and PostgreSQL and comparisons in WHERE/ORDER BY need no dialect-specific date types.
+ * JSON columns are TEXT too, serialised by the repositories, for the same reason.
+ */
+import Database from 'better-sqlite3';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Transaction as KyselyTransaction } from 'kysely';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseSchema } from './schema.ts';
+
+export type Db = Kysely<DatabaseSchema>;
+export type Tx = KyselyTransaction<DatabaseSchema>;
+/** Either the database or an open transaction: repositories accept both. */
+export type DbOrTx = Db | Tx;
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** What differs between the dialects, decided once here instead of `if (sqlite)` checks everywhere. */
+export interface Capabilities {
+  readonly dialect: Dialect;
+  /** PostgreSQL: several server instances may share the database, so claims use `FOR UPDATE SKIP LOCKED`. */
+  readonly skipLocked: boolean;
+}
+
+export interface DbHandle {
+  readonly db: Db;
+  readonly capabilities: Capabilities;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** PostgreSQL only: put every table in this schema (created if missing); tests use one per file. */
+  readonly schema?: string;
+  /** PostgreSQL pool size. */
+  readonly poolSize?: number;
+}
+
+/** The default database when none is configured: a SQLite file under ./data. */
+export const DEFAULT_DB_URL = './data/quytrinh.db';
+
+/**
+ * Opens a database from a URL: `postgres://…`/`postgresql://…` → PostgreSQL (pg pool), anything
+ * else is a SQLite file path (`:memory:` for tests; `sqlite:` / `file:` prefixes are accepted).
+ *
+ * @example const { db, close } = createDb(':memory:'); await migrateToLatest(db); … await close();
+ */
+export function createDb(url: string = DEFAULT_DB_URL, options: CreateDbOptions = {}): DbHandle {
+  if (/^postgres(ql)?:\/\//.test(url)) return createPostgres(url, options);
+  return createSqlite(url.replace(/^(sqlite|file):(\/\/)?/, ''));
+}
+
+function createSqlite(file: string): DbHandle {
+  if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new SqliteDialect({
+      database: () => Promise.resolve(new Database(file)),
+      async onCreateConnection(connection) {
+        // WAL lets readers run beside the one writer; foreign keys are off by default in SQLite;
+        // busy_timeout makes a second process wait for the write lock instead of failing at once.
+        await connection.executeQuery(CompiledQuery.raw('pragma journal_mode = WAL'));
+        await connection.executeQuery(CompiledQuery.raw('pragma foreign_keys = ON'));
+        await connection.executeQuery(CompiledQuery.raw('pragma busy_timeout = 5000'));
+        await connection.executeQuery(CompiledQuery.raw('pragma synchronous = NORMAL'));
+      },
+    }),
+  });
+  return { db, capabilities: { dialect: 'sqlite', skipLocked: false }, url: file, close: () => db.destroy() };
+}
+
+function createPostgres(url: string, options: CreateDbOptions): DbHandle {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name "${schema}"`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    capabilities: { dialect: 'postgres', skipLocked: true },
+    url,
+    close: () => db.destroy(),
+  };
+}
+
+/** PostgreSQL: creates the schema a handle was opened with (tests); a no-op elsewhere. */
+export async function ensureSchema(handle: DbHandle, schema: string | undefined): Promise<void> {
+  if (handle.capabilities.dialect !== 'postgres' || !schema) return;
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);
+}
+
+/** PostgreSQL: drops a schema and everything in it (test clean-up); a no-op elsewhere. */
+export async function dropSchema(handle: DbHandle, schema: string | undefined): Promise<void> {
+  if (handle.capabilities.dialect !== 'postgres' || !schema) return;
+  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(handle.db);
+}
+
+/** The storage format of an instant: UTC, milliseconds, `Z` — lexically ordered on both dialects. */
+export function toDbInstant(instant: string | Date): string {
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(date.getTime())) throw new Error(`Invalid instant "${String(instant)}"`);
+  return date.toISOString();
+}
+
+/** Reads a JSON TEXT column. */
+export function fromJson<T>(text: string | null | undefined, fallback: T): T {
+  return text == null || text === '' ? fallback : (JSON.parse(text) as T);
+}

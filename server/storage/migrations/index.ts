@@ -1,0 +1,14 @@
+/**
+ * The static list of migrations, in order. A static provider (no filesystem scan) works the same
+ * under tsx, vitest and a bundled build. Add a new numbered module; never edit a released one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-init.ts';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-init': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(MIGRATIONS),
+};

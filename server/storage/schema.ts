@@ -1,0 +1,199 @@
+/**
+ * The database schema as TypeScript types. Callers use the Selectable/Insertable/Updateable
+ * aliases, never the table interfaces directly. Instants are TEXT in UTC ISO form (see db.ts);
+ * JSON columns are TEXT holding serialised JSON; booleans are 0/1 integers.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// --- Procedures (0001) ---
+
+export interface ProceduresTable {
+  process_id: string;
+  name: string | null;
+  code: string | null;
+  created_at: string;
+}
+
+export interface ProcedureVersionsTable {
+  process_id: string;
+  version: number;
+  /** Content hash of the deployed process; same content → same version. */
+  hash: string;
+  xml: string;
+  /** JSON: the compiled, serialisable machine definition. */
+  compiled: string;
+  /** JSON: procedure-level settings (deadline, cut-offs, supplement mode…). */
+  procedure: string;
+  /** JSON: the diagnostics (warnings) at deploy time. */
+  diagnostics: string;
+  deployed_at: string;
+  deployed_by: string | null;
+  retired_at: string | null;
+}
+
+// --- Cases (0001) ---
+
+export interface CasesTable {
+  id: string;
+  code: string;
+  process_id: string;
+  version: number;
+  unit_id: string;
+  /** 1–10, domain.md status vocabulary. */
+  status_code: number;
+  /** running | stopped (supplement, clock stopped) | ended */
+  clock_state: string;
+  /** JSON applicant {name, idNumber?, phone?, email?, address?} */
+  applicant: string;
+  channel: string;
+  received_at: string;
+  effective_start: string;
+  /** The appointment (ngày hẹn trả) given to the applicant; moved once by an apology letter. */
+  appointment_at: string | null;
+  /** The processing deadline the clock runs against (null while the clock is stopped). */
+  due_at: string | null;
+  /** JSON case variables. */
+  data: string;
+  /** JSON PersistedCase. */
+  snapshot: string;
+  /** Optimistic concurrency: every advance bumps it; a stale value is refused. */
+  case_version: number;
+  ended_at: string | null;
+  /** Final classification: early | onTime | late (null while open). */
+  timeliness: string | null;
+  apology_count: number;
+  supplement_rounds: number;
+  /** JSON clock bookkeeping: {stoppedAt?, workedMinutes?, supplementRequestedAt?, dueSoonNotified?, overdueNotified?} */
+  clock: string;
+  end_event_id: string | null;
+  parent_case_id: string | null;
+  parent_step_key: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CaseStepsTable {
+  case_id: string;
+  step_key: string;
+  element_id: string;
+  name: string | null;
+  kind: string;
+  role: string | null;
+  unit_id: string | null;
+  /** JSON Norm or null. */
+  norm: string | null;
+  /** JSON string[] */
+  outcomes: string;
+  outside_clock: number;
+  opened_at: string;
+  due_at: string | null;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  closed_at: string | null;
+  outcome: string | null;
+  closed_by: string | null;
+  /** completed | cancelled */
+  close_reason: string | null;
+  /** early | onTime | late once closed. */
+  timeliness: string | null;
+}
+
+export interface TimersTable {
+  id: string;
+  case_id: string;
+  timer_key: string;
+  element_id: string | null;
+  /** engine (BPMN timer) | dueSoon | overdue | abandon */
+  purpose: string;
+  due_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  fired_at: string | null;
+  attempts: Generated<number>;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  /** The chain key: a case id, or `calendar:<name>` for events outside cases. */
+  case_id: string;
+  /** Position in the chain, from 1. */
+  seq: number;
+  type: string;
+  at: string;
+  actor: string | null;
+  unit_id: string | null;
+  element_id: string | null;
+  step_key: string | null;
+  /** JSON */
+  data: string;
+  request_id: string | null;
+  prev_hash: string | null;
+  hash: string;
+}
+
+export interface CalendarsTable {
+  name: string;
+  base: string | null;
+  /** JSON calendar spec (office hours, overrides…). */
+  spec: string;
+  updated_at: string;
+}
+
+export interface ApologyLettersTable {
+  id: string;
+  case_id: string;
+  reason: string;
+  previous_appointment: string | null;
+  new_appointment: string;
+  signed_by: string;
+  issued_by: string | null;
+  issued_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  /** JSON */
+  payload: string;
+  created_at: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+export interface CaseCountersTable {
+  key: string;
+  value: number;
+}
+
+export interface DatabaseSchema {
+  procedures: ProceduresTable;
+  procedure_versions: ProcedureVersionsTable;
+  cases: CasesTable;
+  case_steps: CaseStepsTable;
+  timers: TimersTable;
+  audit_events: AuditEventsTable;
+  calendars: CalendarsTable;
+  apology_letters: ApologyLettersTable;
+  outbox: OutboxTable;
+  case_counters: CaseCountersTable;
+  // --- auth (0002, D2) ---
+}
+
+export type ProcedureRow = Selectable<ProceduresTable>;
+export type ProcedureVersionRow = Selectable<ProcedureVersionsTable>;
+export type NewProcedureVersion = Insertable<ProcedureVersionsTable>;
+export type CaseRow = Selectable<CasesTable>;
+export type NewCase = Insertable<CasesTable>;
+export type CaseUpdate = Updateable<CasesTable>;
+export type CaseStepRow = Selectable<CaseStepsTable>;
+export type NewCaseStep = Insertable<CaseStepsTable>;
+export type TimerRow = Selectable<TimersTable>;
+export type NewTimer = Insertable<TimersTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type NewAuditEvent = Insertable<AuditEventsTable>;
+export type CalendarRow = Selectable<CalendarsTable>;
+export type ApologyLetterRow = Selectable<ApologyLettersTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxMessage = Insertable<OutboxTable>;
