@@ -1,0 +1,120 @@
+/**
+ * The audit hash chain. Each event carries the hash of the previous event of its chain (a case,
+ * or `calendar:<name>`); its own hash is SHA-256 over the canonical JSON of the event including
+ * that previous hash, so changing or removing any row breaks every later link.
+ *
+ * Written by the server inside the same transaction as the state change it records.
+ */
+import { createHash } from 'node:crypto';
+import type { AuditEvent } from '../../engine/index.ts';
+import { toDbInstant } from '../storage/db.ts';
+import type { DbOrTx } from '../storage/db.ts';
+import type { AuditEventRow } from '../storage/schema.ts';
+
+/** An event to append: the engine vocabulary plus the request that caused it. */
+export interface AuditAppend extends AuditEvent {
+  readonly requestId?: string;
+}
+
+/** The fields the hash covers, in a fixed shape (absent = null). */
+export interface HashedAuditFields {
+  readonly caseId: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly at: string;
+  readonly actor: string | null;
+  readonly unitId: string | null;
+  readonly elementId: string | null;
+  readonly stepKey: string | null;
+  readonly data: unknown;
+  readonly requestId: string | null;
+  readonly prevHash: string | null;
+}
+
+/**
+ * JSON with object keys sorted at every level and no whitespace: one text per value.
+ *
+ * @example canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] }) // '{"a":[{"c":3,"d":2}],"b":1}'
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.keys(value as Record<string, unknown>)
+    .sort()
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/** The hash of one event given its fields (including the previous hash). */
+export function hashAuditEvent(fields: HashedAuditFields): string {
+  return createHash('sha256').update(canonicalJson(fields)).digest('hex');
+}
+
+/** Recomputes the hashed fields of a stored row (what verification hashes again). */
+export function hashedFieldsOfRow(row: AuditEventRow): HashedAuditFields {
+  return {
+    caseId: row.case_id,
+    seq: row.seq,
+    type: row.type,
+    at: row.at,
+    actor: row.actor,
+    unitId: row.unit_id,
+    elementId: row.element_id,
+    stepKey: row.step_key,
+    data: JSON.parse(row.data) as unknown,
+    requestId: row.request_id,
+    prevHash: row.prev_hash,
+  };
+}
+
+/**
+ * Appends events to their chains inside the caller's transaction. Events of one call are chained
+ * in order; the chain head is read once per chain. Concurrent appends to one chain collide on the
+ * unique (case_id, seq) key, so a chain can never fork.
+ *
+ * @example await db.transaction().execute((trx) => appendAudit(trx, { type: 'case.received', at, caseId }));
+ */
+export async function appendAudit(trx: DbOrTx, events: AuditAppend | readonly AuditAppend[]): Promise<void> {
+  const list = Array.isArray(events) ? (events as readonly AuditAppend[]) : [events as AuditAppend];
+  if (list.length === 0) return;
+  const heads = new Map<string, { seq: number; hash: string | null }>();
+  const rows = [];
+  for (const event of list) {
+    let head = heads.get(event.caseId);
+    if (!head) {
+      const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).where('case_id', '=', event.caseId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      head = last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: null };
+    }
+    const fields: HashedAuditFields = {
+      caseId: event.caseId,
+      seq: head.seq + 1,
+      type: event.type,
+      at: toDbInstant(event.at),
+      actor: event.actor ?? null,
+      unitId: event.unit ?? null,
+      elementId: event.elementId ?? null,
+      stepKey: event.stepKey ?? null,
+      data: JSON.parse(JSON.stringify(event.data ?? {})) as unknown,
+      requestId: event.requestId ?? null,
+      prevHash: head.hash,
+    };
+    const hash = hashAuditEvent(fields);
+    heads.set(event.caseId, { seq: fields.seq, hash });
+    rows.push({
+      case_id: fields.caseId,
+      seq: fields.seq,
+      type: fields.type,
+      at: fields.at,
+      actor: fields.actor,
+      unit_id: fields.unitId,
+      element_id: fields.elementId,
+      step_key: fields.stepKey,
+      data: canonicalJson(fields.data),
+      request_id: fields.requestId,
+      prev_hash: fields.prevHash,
+      hash,
+    });
+  }
+  await trx.insertInto('audit_events').values(rows).execute();
+}
