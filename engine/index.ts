@@ -28,3 +28,15 @@ export type { AuditEvent, AuditEventType } from './audit/events.ts';
 // --- Working calendar (engine/calendar) ---
 
 // --- Audit reductions (engine/audit) ---
+export { stepIntervals, pausesOf, groupByCase, normMinutes, classifyFinished, classifyBySpent, AUDIT_ZONE } from './audit/intervals.ts';
+export type { StepInterval, WorkingTime, Timeliness, IntervalOptions, Pause } from './audit/intervals.ts';
+export { stepStatistics, percentile, median, spentMinutes } from './audit/statistics.ts';
+export type { StepStatistics } from './audit/statistics.ts';
+export { caseTimeliness, summarizeTimeliness } from './audit/timeliness.ts';
+export type { CaseTimeliness, TimelinessSummary } from './audit/timeliness.ts';
+export { controlSlipRows } from './audit/control-slip.ts';
+export type { ControlSlipRow } from './audit/control-slip.ts';
+export { simplificationReview } from './audit/review.ts';
+export type { SimplificationReview, ReviewSide, ReviewStep } from './audit/review.ts';
+export { intervalsToCsv, intervalsToXes, csvCell, xmlEscape, UTF8_BOM, INTERVAL_CSV_COLUMNS } from './audit/formats.ts';
+export type { AuditEventData } from './audit/events.ts';

@@ -36,3 +36,41 @@ export interface AuditEvent {
   readonly stepKey?: string;
   readonly data?: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * What `data` carries per event type. The reducers in engine/audit read these keys; writers
+ * (the server) should fill them. Every key is optional so older rows stay readable.
+ */
+export interface AuditEventData {
+  'case.received': {
+    readonly processId?: string;
+    readonly version?: number;
+    readonly code?: string;
+    readonly channel?: 'desk' | 'online' | 'post';
+    readonly applicantName?: string;
+    /** When the dossier was physically received (may precede the effective start). */
+    readonly receivedAt?: string;
+    /** When the clock starts (after the receipt cut-off / on the next working morning). */
+    readonly effectiveStart?: string;
+    /** The appointment for the result (ngày hẹn trả). */
+    readonly appointmentAt?: string;
+  };
+  'step.opened': {
+    readonly name?: string;
+    readonly role?: string;
+    readonly unit?: string;
+    readonly norm?: { readonly amount: number; readonly unit: 'workingHours' | 'workingDays' | 'calendarDays' };
+    /** The step's due instant computed by the server's calendar. */
+    readonly dueAt?: string;
+    readonly outsideClock?: boolean;
+  };
+  'step.completed': { readonly outcome?: string; readonly comment?: string };
+  'step.cancelled': { readonly reason?: string };
+  'supplement.requested': { readonly reason?: string; readonly items?: readonly string[] };
+  /** The complete resubmission; `appointmentAt` is the new appointment (restart) or the resumed one (pause). */
+  'supplement.received': { readonly appointmentAt?: string; readonly mode?: 'restart' | 'pause' };
+  'apology.issued': { readonly reason?: string; readonly newAppointmentAt?: string };
+  'case.deadlineRecomputed': { readonly appointmentAt?: string };
+  'case.ended': { readonly endEventId?: string; readonly result?: 'completed' | 'terminated' | 'error' };
+  'case.refused': { readonly reason?: string };
+}
