@@ -179,6 +179,11 @@ export interface DatabaseSchema {
   outbox: OutboxTable;
   case_counters: CaseCountersTable;
   // --- auth (0002, D2) ---
+  units: UnitsTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type ProcedureRow = Selectable<ProceduresTable>;
@@ -197,3 +202,56 @@ export type CalendarRow = Selectable<CalendarsTable>;
 export type ApologyLetterRow = Selectable<ApologyLettersTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxMessage = Insertable<OutboxTable>;
+
+// --- Users and access (0002) ---
+
+export interface UnitsTable {
+  id: string;
+  code: string;
+  name: string;
+  parent_id: string | null;
+  /** The working calendar the unit keeps; null = the default calendar. */
+  calendar: string | null;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  /** `scrypt$N$r$p$salt$hash` (base64url), see server/auth/password.ts. */
+  password_hash: string;
+  /** 1 active, 0 disabled (cannot log in; tokens and sessions stop working). */
+  active: number;
+  created_at: string;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role: string;
+  unit_id: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the cookie token. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 (hex) of the token; the token itself is shown once at creation. */
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export type UnitRow = Selectable<UnitsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type UserRoleRow = Selectable<UserRolesTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-init.ts';
+import * as m0002 from './0002-auth.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-init': m0001,
+  '0002-auth': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {
