@@ -1,0 +1,241 @@
+/**
+ * Typed fetch wrapper for the server's /api routes (server/API.md). The session is an HttpOnly
+ * cookie; the CSRF token from login lives only in memory and goes on every state-changing request.
+ * Errors arrive as application/problem+json and are thrown as {@link ApiError} with their code and
+ * the element they name, so pages can show both to the user.
+ */
+import type { Diagnostic } from '../engine/index.ts';
+
+export type Timeliness = 'early' | 'onTime' | 'late' | 'withinDeadline' | 'dueSoon' | 'overdue' | (string & {});
+
+export interface RoleGrant { readonly role: string; readonly unitId: string }
+
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly roles: readonly RoleGrant[];
+}
+
+export interface Unit { readonly id: string; readonly code: string; readonly name: string; readonly parentId?: string | null }
+
+export interface ProcedureVersion { readonly version: number; readonly hash: string; readonly deployedAt: string; readonly retired: boolean }
+
+export interface Procedure {
+  readonly processId: string;
+  readonly name?: string;
+  readonly code?: string;
+  readonly latestVersion: number;
+  readonly versions: readonly ProcedureVersion[];
+}
+
+export interface InboxItem {
+  readonly caseId: string;
+  readonly caseCode: string;
+  readonly stepKey: string;
+  readonly elementId: string;
+  readonly name?: string;
+  readonly role?: string;
+  readonly unitId?: string;
+  readonly dueAt?: string | null;
+  readonly timeliness?: Timeliness;
+  readonly claimedBy?: string | null;
+  readonly outcomes?: readonly string[];
+  readonly processId: string;
+  readonly version: number;
+}
+
+export interface CaseStep {
+  readonly stepKey: string;
+  readonly elementId: string;
+  readonly name?: string;
+  readonly role?: string;
+  readonly unitId?: string;
+  readonly unit?: string;
+  readonly dueAt?: string | null;
+  readonly openedAt?: string;
+  readonly timeliness?: Timeliness;
+  readonly claimedBy?: string | null;
+  readonly outcomes?: readonly string[];
+}
+
+export interface HistoryEntry {
+  readonly type: string;
+  readonly at: string;
+  readonly actor?: string | null;
+  readonly unit?: string | null;
+  readonly elementId?: string | null;
+  readonly stepKey?: string | null;
+  readonly data?: Readonly<Record<string, unknown>> | null;
+}
+
+/** An action the case allows now; the server decides which, the page only renders them. */
+export interface CaseAction {
+  readonly type?: string;
+  readonly action?: string;
+  readonly stepKey?: string;
+  readonly elementId?: string;
+  readonly name?: string;
+  readonly outcomes?: readonly string[];
+  readonly label?: string;
+}
+
+export interface CaseDetail {
+  readonly id: string;
+  readonly code: string;
+  readonly processId: string;
+  readonly version: number;
+  readonly status: string;
+  readonly statusCode?: number;
+  readonly clock?: string;
+  readonly receivedAt?: string;
+  readonly effectiveStart?: string;
+  readonly appointmentAt?: string | null;
+  readonly dueAt?: string | null;
+  readonly timeliness?: Timeliness;
+  readonly applicant?: { readonly name: string; readonly idNumber?: string; readonly phone?: string; readonly email?: string; readonly address?: string };
+  readonly data?: Readonly<Record<string, unknown>>;
+  readonly caseVersion: number;
+  readonly openSteps: readonly CaseStep[];
+  readonly history: readonly HistoryEntry[];
+  readonly actions: readonly (CaseAction | string)[];
+  readonly active: readonly string[];
+}
+
+export interface CaseSummary {
+  readonly id: string;
+  readonly code: string;
+  readonly processId: string;
+  readonly version: number;
+  readonly status?: string;
+  readonly statusCode?: number;
+  readonly receivedAt?: string;
+  readonly appointmentAt?: string | null;
+  readonly timeliness?: Timeliness;
+  readonly applicant?: { readonly name: string };
+}
+
+export interface ReceiveCaseInput {
+  readonly processId: string;
+  readonly version?: number;
+  readonly applicant: { readonly name: string; readonly idNumber?: string; readonly phone?: string; readonly email?: string; readonly address?: string };
+  readonly channel: 'desk' | 'online' | 'post';
+  readonly unitId: string;
+  readonly receivedAt?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** One row of a case's step-time audit (GET /api/cases/:id/audit?format=json). */
+export interface StepInterval {
+  readonly elementId: string;
+  readonly stepKey?: string;
+  readonly name?: string;
+  readonly enteredAt?: string;
+  readonly leftAt?: string | null;
+  /** Working time spent, in minutes or hours depending on the server; read by {@link spentHours}. */
+  readonly workingMinutes?: number;
+  readonly workingHours?: number;
+  readonly normHours?: number;
+  readonly normMinutes?: number;
+  readonly timeliness?: Timeliness;
+  readonly unit?: string | null;
+  readonly actor?: string | null;
+  readonly outcome?: string | null;
+}
+
+export interface ValidateResult { readonly valid: boolean; readonly diagnostics: readonly Diagnostic[] }
+export interface DeployResult { readonly processId: string; readonly version: number; readonly hash: string; readonly created: boolean; readonly diagnostics: readonly Diagnostic[] }
+
+/** A problem+json error (or a network failure) with what the user needs to see. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly elementId?: string,
+    readonly diagnostics: readonly Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | undefined;
+
+/** Remembers the CSRF token (from login or /me); never written to storage. */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+async function request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let payload: string | undefined;
+  if (body !== undefined) {
+    headers['content-type'] = contentType;
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch (cause) {
+    throw new ApiError(0, 'NETWORK', `Không kết nối được máy chủ (${String(cause)}).`);
+  }
+  if (!response.ok) throw await toApiError(response);
+  return response;
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  try {
+    const problem = JSON.parse(text) as { code?: string; title?: string; detail?: string; message?: string; elementId?: string; diagnostics?: Diagnostic[] };
+    const message = problem.detail ?? problem.message ?? problem.title ?? response.statusText;
+    return new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, message, problem.elementId, problem.diagnostics ?? []);
+  } catch {
+    return new ApiError(response.status, `HTTP_${response.status}`, text.slice(0, 300) || response.statusText);
+  }
+}
+
+async function json<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
+  const response = await request(method, path, body, contentType);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+const enc = encodeURIComponent;
+
+/** Every server route the browser app uses. */
+export const api = {
+  async login(username: string, password: string): Promise<{ user: User; csrfToken: string }> {
+    const result = await json<{ user: User; csrfToken: string }>('POST', '/api/auth/login', { username, password });
+    setCsrfToken(result.csrfToken);
+    return result;
+  },
+  async me(): Promise<{ user: User; csrfToken: string }> {
+    const result = await json<{ user: User; csrfToken: string }>('GET', '/api/auth/me');
+    setCsrfToken(result.csrfToken);
+    return result;
+  },
+  async logout(): Promise<void> {
+    await json<void>('POST', '/api/auth/logout');
+    setCsrfToken(undefined);
+  },
+  units: () => json<Unit[]>('GET', '/api/units'),
+  procedures: () => json<Procedure[]>('GET', '/api/procedures'),
+  async procedureXml(processId: string, version: number): Promise<string> {
+    const response = await request('GET', `/api/procedures/${enc(processId)}/versions/${version}/xml`);
+    return response.text();
+  },
+  validate: (xml: string) => json<ValidateResult>('POST', '/api/procedures/validate', xml, 'text/xml'),
+  deploy: (xml: string) => json<DeployResult>('POST', '/api/procedures', xml, 'text/xml'),
+  receiveCase: (input: ReceiveCaseInput) => json<CaseDetail>('POST', '/api/cases', input),
+  cases: (query: Record<string, string> = {}) => json<{ items: CaseSummary[]; nextCursor?: string | null }>('GET', `/api/cases?${new URLSearchParams(query).toString()}`),
+  caseDetail: (id: string) => json<CaseDetail>('GET', `/api/cases/${enc(id)}`),
+  inbox: () => json<InboxItem[]>('GET', '/api/inbox'),
+  claim: (caseId: string, stepKey: string, caseVersion: number) => json<CaseDetail>('POST', `/api/cases/${enc(caseId)}/steps/${enc(stepKey)}/claim`, { caseVersion }),
+  complete: (caseId: string, stepKey: string, body: { caseVersion: number; outcome?: string; comment?: string; data?: Record<string, unknown> }) =>
+    json<CaseDetail>('POST', `/api/cases/${enc(caseId)}/steps/${enc(stepKey)}/complete`, body),
+  stepIntervals: (caseId: string) => json<StepInterval[] | { steps?: StepInterval[]; items?: StepInterval[]; intervals?: StepInterval[] }>('GET', `/api/cases/${enc(caseId)}/audit?format=json`),
+  auditCsvUrl: (caseId: string) => `/api/cases/${enc(caseId)}/audit?format=csv`,
+  documentUrl: (caseId: string, form: string) => `/api/cases/${enc(caseId)}/documents/${enc(form)}`,
+};

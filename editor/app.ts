@@ -1,0 +1,37 @@
+/** What every page receives: the signed-in user and a way to report errors. */
+import { ApiError, type User } from './api-client.ts';
+import { el, replace } from './dom.ts';
+
+export interface PageContext {
+  readonly user: User;
+  /** Hash route parameters, e.g. the case id of #/cases/:id. */
+  readonly params: readonly string[];
+}
+
+/** A page draws into `root` and may return a cleanup (e.g. destroying a bpmn-js instance). */
+export type Page = (root: HTMLElement, context: PageContext) => Promise<(() => void) | void>;
+
+export function hasRole(user: User, role: string): boolean {
+  return user.roles.some((r) => r.role === role);
+}
+
+/** Shows an error (problem+json code and element included) or a notice in the banner. */
+export function showMessage(message: unknown, kind: 'error' | 'info' = 'error'): void {
+  const banner = document.getElementById('message');
+  if (!banner) return;
+  banner.hidden = false;
+  banner.className = kind;
+  if (message instanceof ApiError) {
+    replace(banner,
+      el('strong', { class: 'code' }, message.code), ' ', message.message,
+      message.elementId ? el('span', { class: 'element' }, ` (phần tử: ${message.elementId})`) : '',
+      el('button', { class: 'close', type: 'button', 'aria-label': 'Đóng', onclick: clearMessage }, '×'));
+  } else {
+    replace(banner, message instanceof Error ? message.message : String(message), el('button', { class: 'close', type: 'button', 'aria-label': 'Đóng', onclick: clearMessage }, '×'));
+  }
+}
+
+export function clearMessage(): void {
+  const banner = document.getElementById('message');
+  if (banner) banner.hidden = true;
+}

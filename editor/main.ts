@@ -1,0 +1,118 @@
+/**
+ * The browser app: hash routes for login, procedures, the officer's inbox and case page, the
+ * designer and the reviewer's statistics. The session is a cookie; on load we ask /api/auth/me.
+ */
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
+import './styles.css';
+import { ApiError, api, type User } from './api-client.ts';
+import { clearMessage, hasRole, showMessage, type Page } from './app.ts';
+import { el, replace } from './dom.ts';
+import { ROLE_LABELS } from './labels.ts';
+import { casePage } from './pages/case.ts';
+import { designerPage } from './pages/designer.ts';
+import { inboxPage } from './pages/inbox.ts';
+import { loginPage } from './pages/login.ts';
+import { proceduresPage } from './pages/procedures.ts';
+import { reviewPage } from './pages/review.ts';
+
+const ROUTES: Readonly<Record<string, Page>> = {
+  procedures: proceduresPage,
+  inbox: inboxPage,
+  cases: casePage,
+  designer: designerPage,
+  review: reviewPage,
+};
+
+let user: User | undefined;
+/** The route asked for before login, reopened after it. */
+let pendingRoute: string | undefined;
+let cleanup: (() => void) | void;
+
+/** Where a user lands after login: the page of their main role. */
+export function landingRoute(u: User): string {
+  if (hasRole(u, 'officer') || hasRole(u, 'unitHead')) return '#/inbox';
+  if (hasRole(u, 'designer')) return '#/designer';
+  if (hasRole(u, 'reviewer')) return '#/review';
+  return '#/procedures';
+}
+
+function renderChrome(): void {
+  const nav = document.getElementById('nav');
+  const who = document.getElementById('who');
+  if (!nav || !who) return;
+  if (!user) {
+    replace(nav);
+    replace(who);
+    return;
+  }
+  const links: [string, string, boolean][] = [
+    ['#/inbox', 'Hộp việc', hasRole(user, 'officer') || hasRole(user, 'unitHead')],
+    ['#/procedures', 'Quy trình', true],
+    ['#/designer', 'Thiết kế', hasRole(user, 'designer')],
+    ['#/review', 'Thống kê', hasRole(user, 'reviewer') || hasRole(user, 'admin') || hasRole(user, 'unitHead')],
+  ];
+  replace(nav, links.filter(([, , visible]) => visible).map(([href, label]) => el('a', { href, class: location.hash.startsWith(href) ? 'current' : '' }, label)));
+  const roles = [...new Set(user.roles.map((r) => ROLE_LABELS[r.role] ?? r.role))].join(', ');
+  replace(who, el('span', { class: 'user' }, user.displayName, el('small', {}, ` (${roles})`)), ' ',
+    el('button', { type: 'button', class: 'link', onclick: () => void logout() }, 'Đăng xuất'));
+}
+
+async function logout(): Promise<void> {
+  await api.logout().catch(() => undefined);
+  user = undefined;
+  location.hash = '#/login';
+}
+
+async function route(): Promise<void> {
+  const root = document.getElementById('app');
+  if (!root) return;
+  if (cleanup) cleanup();
+  cleanup = undefined;
+  clearMessage();
+  const [name = '', ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  if (name === 'login' || !user) {
+    if (name !== 'login' && name !== '') pendingRoute = location.hash;
+    renderChrome();
+    cleanup = await loginPage(root, (signedIn) => {
+      user = signedIn;
+      const target = pendingRoute ?? landingRoute(signedIn);
+      pendingRoute = undefined;
+      if (location.hash === target) void route();
+      else location.hash = target;
+    });
+    return;
+  }
+  const page = ROUTES[name];
+  if (!page) {
+    location.replace(landingRoute(user));
+    return;
+  }
+  renderChrome();
+  replace(root, el('p', { class: 'muted' }, 'Đang tải…'));
+  try {
+    cleanup = await page(root, { user, params });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      user = undefined;
+      location.hash = '#/login';
+      return;
+    }
+    showMessage(error);
+  }
+}
+
+async function start(): Promise<void> {
+  try {
+    user = (await api.me()).user;
+  } catch {
+    user = undefined;
+  }
+  window.addEventListener('hashchange', () => void route());
+  if (user && (location.hash === '' || location.hash === '#/' || location.hash === '#/login')) location.hash = landingRoute(user);
+  else await route();
+}
+
+void start();

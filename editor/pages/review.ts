@@ -1,0 +1,167 @@
+/**
+ * #/review — for one procedure: how long each step really takes against its norm, as a table and
+ * as a heatmap drawn over the diagram (bpmn-js overlays), with a CSV export of the table.
+ * The figures are reduced in the browser from each case's step-time audit
+ * (GET /api/cases/:id/audit?format=json), the same data the server exports.
+ */
+import { api, type CaseSummary, type StepInterval } from '../api-client.ts';
+import type { Page } from '../app.ts';
+import { MODDLE_EXTENSIONS, NavigatedViewer, type Canvas, type ElementRegistry, type Overlays } from '../bpmn.ts';
+import { el, replace } from '../dom.ts';
+
+const MAX_CASES = 500;
+const PARALLEL_REQUESTS = 8;
+const HOURS_PER_UNIT: Readonly<Record<string, number>> = { workingHours: 1, workingDays: 8, calendarDays: 24 };
+
+/** Per-step figures over every case that passed through the step. */
+export interface StepStatistics {
+  readonly elementId: string;
+  name: string;
+  visits: number;
+  finished: number;
+  totalHours: number;
+  maxHours: number;
+  late: number;
+  normHours?: number;
+}
+
+/** Working hours an interval took, whichever unit the server reported it in. */
+export function spentHours(interval: StepInterval): number | undefined {
+  if (typeof interval.workingMinutes === 'number') return interval.workingMinutes / 60;
+  if (typeof interval.workingHours === 'number') return interval.workingHours;
+  return undefined;
+}
+
+function normHoursOf(interval: StepInterval): number | undefined {
+  if (typeof interval.normHours === 'number') return interval.normHours;
+  if (typeof interval.normMinutes === 'number') return interval.normMinutes / 60;
+  return undefined;
+}
+
+/** Folds step intervals into per-step statistics; `norms` (hours, from the diagram) fill gaps. */
+export function reduceIntervals(intervals: readonly StepInterval[], norms: ReadonlyMap<string, number>): Map<string, StepStatistics> {
+  const stats = new Map<string, StepStatistics>();
+  for (const interval of intervals) {
+    const s = stats.get(interval.elementId) ?? { elementId: interval.elementId, name: interval.name ?? interval.elementId, visits: 0, finished: 0, totalHours: 0, maxHours: 0, late: 0, normHours: norms.get(interval.elementId) };
+    stats.set(interval.elementId, s);
+    s.visits++;
+    s.normHours ??= normHoursOf(interval);
+    const hours = spentHours(interval);
+    if (interval.leftAt && hours !== undefined) {
+      s.finished++;
+      s.totalHours += hours;
+      s.maxHours = Math.max(s.maxHours, hours);
+    }
+    const late = interval.timeliness === 'late' || interval.timeliness === 'overdue' || (hours !== undefined && s.normHours !== undefined && hours > s.normHours);
+    if (late) s.late++;
+  }
+  return stats;
+}
+
+function meanHours(s: StepStatistics): number | undefined {
+  return s.finished > 0 ? s.totalHours / s.finished : undefined;
+}
+
+/** Heat from 0 (well within the norm) to 1 (twice the norm or more). */
+export function heat(s: StepStatistics): number | undefined {
+  const mean = meanHours(s);
+  if (mean === undefined || !s.normHours) return undefined;
+  return Math.max(0, Math.min(1, mean / s.normHours / 2));
+}
+
+function heatColour(value: number): string {
+  // Green (120°) at 0, yellow at the norm (0.5), red (0°) at twice the norm.
+  return `hsla(${Math.round(120 * (1 - value))}, 80%, 45%, 0.55)`;
+}
+
+const hours = (value: number | undefined): string => (value === undefined ? '—' : value.toLocaleString('vi-VN', { maximumFractionDigits: 1 }));
+
+export const reviewPage: Page = async (root, { params }) => {
+  const procedures = await api.procedures();
+  const processId = params[0] ?? procedures[0]?.processId;
+  const procedure = procedures.find((p) => p.processId === processId);
+  const picker = el('select', { id: 'review-procedure', 'aria-label': 'Chọn quy trình' },
+    procedures.map((p) => el('option', { value: p.processId, selected: p.processId === processId }, p.name ?? p.processId)));
+  picker.addEventListener('change', () => { location.hash = `#/review/${encodeURIComponent(picker.value)}`; });
+  const canvasHost = el('div', { class: 'diagram', id: 'review-diagram' });
+  const tableHost = el('section', { class: 'card', id: 'review-table' }, el('p', { class: 'muted' }, 'Đang tổng hợp…'));
+  replace(root, el('div', { class: 'toolbar' }, el('h1', {}, 'Thống kê thời gian xử lý'), picker), canvasHost, tableHost);
+  if (!procedure) {
+    replace(tableHost, el('p', { class: 'muted' }, 'Chưa có quy trình nào.'));
+    return;
+  }
+
+  const viewer = new NavigatedViewer({ container: canvasHost, moddleExtensions: MODDLE_EXTENSIONS });
+  await viewer.importXML(await api.procedureXml(procedure.processId, procedure.latestVersion));
+  viewer.get<Canvas>('canvas').zoom('fit-viewport', 'auto');
+  const registry = viewer.get<ElementRegistry>('elementRegistry');
+  const norms = new Map<string, number>();
+  for (const element of registry.getAll()) {
+    const bo = element.businessObject;
+    if (typeof bo['norm'] === 'number') norms.set(element.id, bo['norm'] * (HOURS_PER_UNIT[String(bo['normUnit'] ?? 'workingDays')] ?? 8));
+  }
+
+  const cases = await casesOf(procedure.processId);
+  const intervals = (await mapLimited(cases, PARALLEL_REQUESTS, async (c) => intervalsOf(await api.stepIntervals(c.id).catch(() => [])))).flat();
+  const stats = [...reduceIntervals(intervals, norms).values()].filter((s) => registry.get(s.elementId));
+
+  const overlays = viewer.get<Overlays>('overlays');
+  for (const s of stats) {
+    const value = heat(s);
+    const shape = registry.get(s.elementId) as unknown as { width: number; height: number };
+    overlays.add(s.elementId, 'qt-heat', {
+      position: { top: 0, left: 0 },
+      html: el('div', { class: 'qt-heat', 'data-element-id': s.elementId, style: `width:${shape.width}px;height:${shape.height}px;background:${value === undefined ? 'transparent' : heatColour(value)}`, title: `${s.name}: TB ${hours(meanHours(s))} giờ / định mức ${hours(s.normHours)} giờ` },
+        el('span', {}, `${hours(meanHours(s))} / ${hours(s.normHours)} giờ`)),
+    });
+  }
+
+  const rows = stats.map((s) => [s.name, s.visits, hours(meanHours(s)), hours(s.finished ? s.maxHours : undefined), hours(s.normHours), s.visits ? `${Math.round((100 * (s.visits - s.late)) / s.visits)}%` : '—', s.late] as const);
+  const header = ['Bước', 'Số lượt', 'TB (giờ làm việc)', 'Lâu nhất', 'Định mức (giờ)', 'Đúng hạn', 'Quá hạn'] as const;
+  replace(tableHost,
+    el('h2', {}, `Theo từng bước — ${cases.length} hồ sơ`),
+    stats.length === 0 ? el('p', { class: 'muted' }, 'Chưa có dữ liệu thời gian xử lý cho quy trình này.')
+      : el('table', { class: 'grid', id: 'step-statistics' },
+        el('thead', {}, el('tr', {}, header.map((h) => el('th', {}, h)))),
+        el('tbody', {}, rows.map((r) => el('tr', {}, r.map((cell) => el('td', {}, String(cell))))))),
+    el('p', {},
+      el('a', { href: csvUrl([header, ...rows]), download: `thong-ke-${procedure.processId}.csv`, id: 'export-csv' }, 'Xuất bảng thống kê (CSV)'), ' · ',
+      el('a', { href: '/api/audit/verify', target: '_blank' }, 'Kiểm tra tính toàn vẹn nhật ký')));
+  return () => viewer.destroy();
+};
+
+async function casesOf(processId: string): Promise<CaseSummary[]> {
+  const all: CaseSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.cases({ processId, limit: '100', ...(cursor ? { cursor } : {}) });
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && all.length < MAX_CASES);
+  return all;
+}
+
+function intervalsOf(body: Awaited<ReturnType<typeof api.stepIntervals>>): StepInterval[] {
+  if (Array.isArray(body)) return body;
+  return body.steps ?? body.intervals ?? body.items ?? [];
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** CSV with a BOM so spreadsheet programs read the Vietnamese text as UTF-8. */
+function csvUrl(rows: readonly (readonly (string | number)[])[]): string {
+  const quote = (cell: string | number): string => `"${String(cell).replaceAll('"', '""')}"`;
+  const text = `\uFEFF${rows.map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
+  return URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+}
