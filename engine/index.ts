@@ -22,10 +22,25 @@ export type * from './runtime/types.ts';
 export type { AuditEvent, AuditEventType } from './audit/events.ts';
 
 // --- BPMN import and validation (engine/bpmn) ---
+export { parseBpmn, qtModdleDescriptor } from './bpmn/parse.ts';
+export type { ParseResult } from './bpmn/parse.ts';
+export { readProcedure } from './bpmn/read.ts';
+export { validateDefinitions } from './bpmn/validate.ts';
+export { precheckXml, XML_LIMITS, BPMN_MODEL_NS } from './bpmn/guard.ts';
+export { translateExpression, juelToFeel, feelSyntaxError } from './bpmn/expression.ts';
+export type { Translation } from './bpmn/expression.ts';
 
 // --- Compilation and runtime (engine/compile, engine/runtime) ---
 
 // --- Working calendar (engine/calendar) ---
+export { createCalendar, classifyOpen, toEpochMs, toVnDateTime, normWorkingMs } from './calendar/calendar.ts';
+export type { WorkingCalendar, InstantInput, DayInfo, DayKind, WorkingPause, FinishedClass, OpenClass } from './calendar/calendar.ts';
+export { resolveCalendarSpec, WEEKDAYS } from './calendar/spec.ts';
+export type { CalendarSpec, ResolvedCalendarSpec, CalendarResolver, HolidayRule, HolidayRules, DayOverride, YearNotice, TimeRange, WeeklyHours, Weekday } from './calendar/spec.ts';
+export { BUILTIN_CALENDARS, DEFAULT_CALENDAR_ID, VN_CIVIL_SERVICE, VN_ONE_STOP_SATURDAY, VN_STATUTORY_HOLIDAYS, NOTICE_2025, NOTICE_2026 } from './calendar/data/vietnam.ts';
+export { lunarOfEpochDay, lunarToEpochDay, tetEpochDay, lunarYearMonths } from './calendar/lunar.ts';
+export type { LunarDate, LunarMonth } from './calendar/lunar.ts';
+export { epochDayOf, isoDateOf, parseIsoDate, VN_ZONE } from './calendar/days.ts';
 
 // --- Audit reductions (engine/audit) ---
 export { stepIntervals, pausesOf, groupByCase, normMinutes, classifyFinished, classifyBySpent, AUDIT_ZONE } from './audit/intervals.ts';
