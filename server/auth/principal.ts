@@ -15,5 +15,18 @@ export type AppEnv = {
   Variables: {
     principal: Principal | undefined;
     requestId: string;
+    /** How the caller authenticated (cookie session or API token); set beside `principal`. */
+    authSession: AuthSession | undefined;
   };
 };
+
+/** How the caller authenticated; set by the auth middleware beside `principal`. */
+export interface AuthSession {
+  readonly via: 'cookie' | 'token';
+  /** Cookie sessions: the stored session id (SHA-256 of the cookie) and its CSRF token. */
+  readonly sessionId?: string;
+  readonly csrfToken?: string;
+  /** Bearer tokens: the API token's id. */
+  readonly tokenId?: string;
+}
+
