@@ -31,6 +31,13 @@ export { translateExpression, juelToFeel, feelSyntaxError } from './bpmn/express
 export type { Translation } from './bpmn/expression.ts';
 
 // --- Compilation and runtime (engine/compile, engine/runtime) ---
+export { compileProcess, selectProcess } from './compile/compile.ts';
+export type { CompileResult } from './compile/compile.ts';
+export type { CompiledProcess, ElementInfo, Listener, WaitKind } from './compile/types.ts';
+export { evaluateFeel, feelHolds } from './compile/feel.ts';
+export { sha256Hex, canonicalJson } from './compile/sha256.ts';
+export { startCase, advanceCase, deriveObligations } from './runtime/step.ts';
+export type { Obligations } from './runtime/step.ts';
 
 // --- Working calendar (engine/calendar) ---
 export { createCalendar, classifyOpen, toEpochMs, toVnDateTime, normWorkingMs } from './calendar/calendar.ts';

@@ -68,4 +68,6 @@ export interface StepResult {
   readonly openSteps: readonly OpenStep[];
   readonly data: CaseData;
   readonly ended?: { readonly endEventId: string; readonly result: 'completed' | 'terminated' | 'error' };
+  /** Element ids entered during this step, in order (dry-run paths, audit detail). */
+  readonly path?: readonly string[];
 }

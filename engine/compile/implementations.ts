@@ -1,0 +1,123 @@
+/**
+ * The one `setup({ guards, actions })` every compiled machine is bound to. The compiled config
+ * refers to these by name with JSON params, so configs stay serialisable and snapshots persistable.
+ * Effect-reporting actions (`enter`, `thrown`, `end`) do nothing here: `transition()` hands them
+ * back to the runtime, which turns them into Effect data.
+ */
+import { assign, setup } from 'xstate';
+import type { CaseData } from '../runtime/types.ts';
+import { evaluateFeel, feelHolds } from './feel.ts';
+
+/** Multi-instance bookkeeping for one activity, persisted in the snapshot's context. */
+export interface MultiInstanceState {
+  readonly items: readonly unknown[];
+  /** 0-based indexes of finished instances. */
+  readonly done: readonly number[];
+}
+
+/** The machine context: case variables plus the engine's own bookkeeping. */
+export interface CaseContext {
+  readonly data: CaseData;
+  /** How many times each waiting element has been entered (step keys `id@n` on later visits). */
+  readonly visits: Readonly<Record<string, number>>;
+  readonly mi: Readonly<Record<string, MultiInstanceState>>;
+  /** The last end event reached: when the machine is done, the case ended there. */
+  readonly endedAt?: { readonly id: string; readonly result: 'completed' | 'terminated' | 'error'; readonly errorCode?: string };
+}
+
+/** A machine event: engine events translated to element-addressed types (`COMPLETE.Task_a`). */
+export interface MachineEvent {
+  readonly type: string;
+  readonly stepKey?: string;
+  readonly outcome?: string;
+  readonly data?: CaseData;
+  readonly errorCode?: string;
+  /** Element ids the runtime routed a message or timer to (non-interrupting listeners check it). */
+  readonly to?: readonly string[];
+}
+
+type Args = { context: CaseContext; event: MachineEvent };
+
+/** `id#3` → 2 (0-based instance index), or -1 when the key names no instance. */
+export function instanceIndex(stepKey: string | undefined): number {
+  if (!stepKey) return -1;
+  const hash = stepKey.lastIndexOf('#');
+  if (hash < 0) return -1;
+  const n = Number(stepKey.slice(hash + 1));
+  return Number.isInteger(n) && n >= 1 ? n - 1 : -1;
+}
+
+function mergeData(context: CaseContext, event: MachineEvent, elementId: string): CaseData {
+  const outcome = event.outcome;
+  const base = event.data ? { ...context.data, ...event.data } : { ...context.data };
+  if (outcome !== undefined) {
+    const previous = (context.data['outcomes'] ?? {}) as Record<string, unknown>;
+    base['outcome'] = outcome;
+    base['outcomes'] = { ...previous, [elementId]: outcome };
+  }
+  return base;
+}
+
+function miVariables(context: CaseContext, id: string, extraDone: number): Record<string, unknown> {
+  const mi = context.mi[id];
+  const total = mi?.items.length ?? 0;
+  const completed = (mi?.done.length ?? 0) + extraDone;
+  return { ...context.data, nrOfInstances: total, nrOfCompletedInstances: completed, nrOfActiveInstances: total - completed };
+}
+
+/** Evaluates a multi-instance collection or cardinality into the list of items. */
+export function miItems(data: CaseData, spec: { collection?: string; cardinality?: string }): unknown[] {
+  if (spec.collection) {
+    const value = evaluateFeel(spec.collection, data);
+    return Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
+  }
+  if (spec.cardinality) {
+    const n = Number(evaluateFeel(spec.cardinality, data));
+    return Number.isFinite(n) && n > 0 ? Array.from({ length: Math.floor(n) }, (_, i) => i + 1) : [];
+  }
+  return [];
+}
+
+/**
+ * The implementations. Guards: `feel` (a FEEL condition over case data), `noneHolds` (default
+ * flow of an inclusive split), `addressed` (the runtime routed this event to the element),
+ * `errorCode`, `miEmpty`, `miWillFinish`. Actions: `visit`, `complete`, `miStart`, `miComplete`,
+ * `endReached` (assign) and `enter`, `thrown` (reported as effects).
+ */
+export const caseSetup = setup({
+  types: {} as { context: CaseContext; events: MachineEvent; input: { data: CaseData } },
+  guards: {
+    feel: ({ context }: Args, params: { expr: string }) => feelHolds(params.expr, context.data),
+    noneHolds: ({ context }: Args, params: { exprs: readonly string[] }) => !params.exprs.some((expr) => feelHolds(expr, context.data)),
+    addressed: ({ event }: Args, params: { id: string }) => event.to?.includes(params.id) ?? false,
+    errorCode: ({ event }: Args, params: { code?: string }) =>
+      event.errorCode !== undefined && (params.code === undefined || params.code === event.errorCode),
+    miEmpty: ({ context }: Args, params: { id: string }) => (context.mi[params.id]?.items.length ?? 0) === 0,
+    miWillFinish: ({ context, event }: Args, params: { id: string; completionCondition?: string }) => {
+      const mi = context.mi[params.id];
+      if (!mi) return true;
+      if (params.completionCondition && feelHolds(params.completionCondition, { ...miVariables(context, params.id, 1), ...(event.data ?? {}) })) return true;
+      return mi.done.length + 1 >= mi.items.length;
+    },
+  },
+  actions: {
+    visit: assign(({ context }: Args, params: { id: string }) => ({
+      visits: { ...context.visits, [params.id]: (context.visits[params.id] ?? 0) + 1 },
+    })),
+    complete: assign(({ context, event }: Args, params: { id: string }) => ({ data: mergeData(context, event, params.id) })),
+    miStart: assign(({ context }: Args, params: { id: string; collection?: string; cardinality?: string }) => ({
+      mi: { ...context.mi, [params.id]: { items: miItems(context.data, params), done: [] } },
+    })),
+    miComplete: assign(({ context, event }: Args, params: { id: string; sequential: boolean }) => {
+      const mi = context.mi[params.id];
+      if (!mi) return {};
+      const index = params.sequential ? mi.done.length : instanceIndex(event.stepKey);
+      return { mi: { ...context.mi, [params.id]: { items: mi.items, done: [...mi.done, index] } } };
+    }),
+    endReached: assign((_: Args, params: { id: string; result: 'completed' | 'terminated' | 'error'; errorCode?: string }) => ({
+      endedAt: params.errorCode === undefined ? { id: params.id, result: params.result } : { id: params.id, result: params.result, errorCode: params.errorCode },
+    })),
+    enter: (_: Args, _params: { id: string }) => undefined,
+    thrown: (_: Args, _params: { id: string; kind: 'message' | 'escalation'; name?: string }) => undefined,
+  },
+});
