@@ -69,6 +69,8 @@ export interface WorkingCalendar {
   addNorm(from: InstantInput, norm: Norm): DateTime;
   /** {@link addNorm} on epoch milliseconds: the allocation-free fast path. */
   addNormMs(fromMs: number, norm: Norm): number;
+  /** Adds working milliseconds to epoch milliseconds (the fast path under {@link addNormMs}). */
+  addWorkingMs(fromMs: number, amountMs: number): number;
   /** Adds working minutes (negative not allowed). */
   addWorkingMinutes(from: InstantInput, minutes: number): DateTime;
   /**
@@ -395,6 +397,7 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
     spec: resolved,
     addNorm: (from, norm) => toVnDateTime(addNormMs(toEpochMs(from), norm)),
     addNormMs,
+    addWorkingMs,
     addWorkingMinutes(from, minutes) {
       if (!Number.isFinite(minutes) || minutes < 0) throw new DeadlineCalendarError(`Cannot add ${minutes} working minutes. Try a non-negative number.`);
       return toVnDateTime(addWorkingMs(toEpochMs(from), Math.round(minutes * MINUTE_MS)));
