@@ -48,6 +48,11 @@ export { BUILTIN_CALENDARS, DEFAULT_CALENDAR_ID, VN_CIVIL_SERVICE, VN_ONE_STOP_S
 export { lunarOfEpochDay, lunarToEpochDay, tetEpochDay, lunarYearMonths } from './calendar/lunar.ts';
 export type { LunarDate, LunarMonth } from './calendar/lunar.ts';
 export { epochDayOf, isoDateOf, parseIsoDate, VN_ZONE } from './calendar/days.ts';
+export { parseNormText, formatNormVi } from './calendar/norm-text.ts';
+export { computeDeadline } from './calendar/clock.ts';
+export type { ClockEvent, DeadlineSpec, DeadlineState, ClockPause } from './calendar/clock.ts';
+export { planProcedure } from './calendar/plan.ts';
+export type { PlanOptions, PlannedStep, ProcedurePlan } from './calendar/plan.ts';
 
 // --- Audit reductions (engine/audit) ---
 export { stepIntervals, pausesOf, groupByCase, normMinutes, classifyFinished, classifyBySpent, AUDIT_ZONE } from './audit/intervals.ts';
