@@ -105,13 +105,19 @@ export const DOCUMENT_LABELS: Readonly<Record<string, string>> = {
   apology: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
 };
 
-const DATE_TIME = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-/** `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh, whatever the browser's zone. */
+/**
+ * `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh, whatever the browser's zone (vi-VN's own pattern puts
+ * the time first, which the printed forms do not).
+ * @example formatDateTime('2026-11-25T01:30:00Z') // '25/11/2026 08:30'
+ */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : DATE_TIME.format(date);
+  if (Number.isNaN(date.getTime())) return iso;
+  const part = Object.fromEntries(DATE_TIME.formatToParts(date).map((p) => [p.type, p.value]));
+  return `${part['day']}/${part['month']}/${part['year']} ${part['hour']}:${part['minute']}`;
 }
 
 export const NORM_UNIT_LABELS: Readonly<Record<string, string>> = {

@@ -11,6 +11,7 @@ import { MODDLE_EXTENSIONS, Modeler, type Canvas, type ElementRegistry } from '.
 import { el, replace } from '../dom.ts';
 import { drawDiagnostics } from '../modules/diagnostics-overlay.ts';
 import { qtPropertiesModule } from '../modules/qt-properties.ts';
+import { translateModule } from '../translate.ts';
 
 const VALIDATE_DELAY_MS = 600;
 
@@ -53,8 +54,9 @@ export const designerPage: Page = async (root, { params }) => {
   const modeler = new Modeler({
     container: canvasHost,
     moddleExtensions: MODDLE_EXTENSIONS,
-    propertiesPanel: { parent: panelHost },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, qtPropertiesModule],
+    // The qt group starts open: the norm is what designers come to edit.
+    propertiesPanel: { parent: panelHost, layout: { groups: { qt: { open: true }, general: { open: true } } } },
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, qtPropertiesModule, translateModule],
   });
 
   let generation = 0;

@@ -104,6 +104,7 @@ export const reviewPage: Page = async (root, { params }) => {
   const cases = await casesOf(procedure.processId);
   const intervals = (await mapLimited(cases, PARALLEL_REQUESTS, async (c) => intervalsOf(await api.stepIntervals(c.id).catch(() => [])))).flat();
   const stats = [...reduceIntervals(intervals, norms).values()].filter((s) => registry.get(s.elementId));
+  for (const s of stats) s.name = registry.get(s.elementId)?.businessObject.name ?? s.name;
 
   const overlays = viewer.get<Overlays>('overlays');
   for (const s of stats) {
