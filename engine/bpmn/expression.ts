@@ -38,6 +38,39 @@ export function feelSyntaxError(feel: string): string | undefined {
   return errorAt === undefined ? undefined : `FEEL syntax error at character ${errorAt + 1} of "${feel}"`;
 }
 
+/**
+ * Removes parentheses that enclose the whole expression (ignoring those inside string literals).
+ * @example stripOuterParentheses('((a = 1))') // 'a = 1'
+ */
+export function stripOuterParentheses(expression: string): string {
+  let text = expression.trim();
+  while (text.startsWith('(') && text.endsWith(')')) {
+    let depth = 0;
+    let quote = '';
+    let closesAtEnd = true;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quote) {
+        if (c === '\\') i++;
+        else if (c === quote) quote = '';
+      } else if (c === '"') {
+        quote = c;
+      } else if (c === '(') {
+        depth++;
+      } else if (c === ')') {
+        depth--;
+        if (depth === 0 && i < text.length - 1) {
+          closesAtEnd = false;
+          break;
+        }
+      }
+    }
+    if (!closesAtEnd) break;
+    text = text.slice(1, -1).trim();
+  }
+  return text;
+}
+
 // --- JUEL subset → FEEL -------------------------------------------------------------------------
 
 type Token =
@@ -92,7 +125,7 @@ class JuelToFeel {
     const feel = this.or();
     const extra = this.tokens[this.position];
     if (extra) throw new Unsupported(`unexpected "${extra.text}"`);
-    return feel;
+    return stripOuterParentheses(feel);
   }
 
   private peekOp(...ops: string[]): string | undefined {
@@ -123,7 +156,8 @@ class JuelToFeel {
     const operand = this.unary();
     if (op === '!') return `not(${operand})`;
     if (op === '-') return `(-${operand})`;
-    return `(${operand} = null or ${operand} = "" or ${operand} = [])`;
+    // JUEL `empty`: null, "" or an empty list; typed so that other values give false, not null.
+    return `(${operand} = null or (${operand} instance of string and ${operand} = "") or (${operand} instance of list and count(${operand}) = 0))`;
   }
 
   private primary(): string {

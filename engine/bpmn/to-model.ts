@@ -297,7 +297,9 @@ class ModelBuilder {
       if (body === undefined) {
         this.diagnostics.warning('CONDITION_EMPTY', `Sequence flow "${name ?? id}" has an empty condition; it is treated as unconditional. Write a FEEL condition or remove the condition element.`, this.where(el));
       } else {
-        const translated = translateExpression(body, text(expression, 'language'));
+        // Without xsi:type="tFormalExpression" moddle reads a plain Expression, leaving `language` in $attrs.
+        const language = text(expression, 'language') ?? expression.$attrs?.['language'];
+        const translated = translateExpression(body, language);
         if (translated.ok) condition = translated.condition;
         else this.diagnostics.error(translated.code, `The condition of sequence flow "${name ?? id}" cannot be used: ${translated.reason}. Rewrite it in FEEL, e.g. amount > 5 and approved = true.`, this.where(el));
       }

@@ -8,6 +8,7 @@
  * `isExecutable="false"`, which document a partner's side and are never run.
  */
 import type { Diagnostic, Severity } from '../diagnostics.ts';
+import { stripOuterParentheses } from './expression.ts';
 import { RESERVED_NAMES } from './guard.ts';
 import type { BoundaryEventNode, DefinitionsModel, FlowGraph, FlowNode, GatewayNode, ProcessModel, SequenceFlow, TimerSpec } from './model.ts';
 
@@ -50,8 +51,7 @@ interface Atom {
 }
 
 function parseAtom(feel: string): Atom | undefined {
-  let text = feel.trim();
-  while (text.startsWith('(') && text.endsWith(')') && !text.slice(1, -1).includes('(')) text = text.slice(1, -1).trim();
+  const text = stripOuterParentheses(feel);
   const negated = /^not\s*\(\s*([A-Za-z_][\w.]*)\s*\)$/.exec(text);
   if (negated) return { variable: negated[1] ?? '', op: '=', value: false };
   if (/^[A-Za-z_][\w.]*$/.test(text) && text !== 'true' && text !== 'false' && text !== 'null') return { variable: text, op: '=', value: true };
@@ -93,7 +93,8 @@ function atomsOverlap(a: Atom, b: Atom): boolean | undefined {
 }
 
 function normalizeFeel(feel: string): string {
-  return feel.replace(/\s+/g, '').replace(/'/g, '"');
+  // Whitespace outside string literals carries no meaning.
+  return stripOuterParentheses(feel).replace(/("(?:[^"\\]|\\.)*")|\s+/g, (_match, literal: string | undefined) => literal ?? '');
 }
 
 // --- the validator --------------------------------------------------------------------------------
