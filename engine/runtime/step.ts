@@ -259,6 +259,12 @@ function buildResult(
     active: after.active,
     openSteps: [...after.steps.values()],
     data: state.context.data,
+    waiting: {
+      services: [...after.services.values()],
+      children: [...after.children.values()].map((c) => ({ stepKey: c.stepKey, elementId: c.elementId, calledElement: c.calledElement ?? '' })),
+      timers: [...after.timers.values()],
+      messages: [...after.messages.values()],
+    },
     ...(ended ? { ended } : {}),
     path,
   };

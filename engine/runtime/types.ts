@@ -60,6 +60,14 @@ export interface PersistedCase {
   readonly machine: unknown;
 }
 
+/** Services, child cases, timers and messages a case is waiting for. */
+export interface Waiting {
+  readonly services: readonly { readonly stepKey: string; readonly elementId: string; readonly kind: string; readonly handler?: string }[];
+  readonly children: readonly { readonly stepKey: string; readonly elementId: string; readonly calledElement: string }[];
+  readonly timers: readonly { readonly timerKey: string; readonly elementId: string; readonly timer: TimerSpec }[];
+  readonly messages: readonly { readonly name: string; readonly elementId: string; readonly stopsClock: boolean }[];
+}
+
 export interface StepResult {
   readonly snapshot: PersistedCase;
   readonly effects: readonly Effect[];
@@ -68,6 +76,8 @@ export interface StepResult {
   readonly openSteps: readonly OpenStep[];
   readonly data: CaseData;
   readonly ended?: { readonly endEventId: string; readonly result: 'completed' | 'terminated' | 'error' };
+  /** What the case waits for now besides open steps (derived from the snapshot, not a diff). */
+  readonly waiting?: Waiting;
   /** Element ids entered during this step, in order (dry-run paths, audit detail). */
   readonly path?: readonly string[];
 }

@@ -32,7 +32,7 @@ export const message = (messageName: string): EventTrigger => ({ kind: 'message'
 /** Builds a scope graph from node drafts and flows. */
 export function graph(nodes: Draft[], flowSpecs: FlowSpec[]): FlowGraph {
   const flows: SequenceFlow[] = flowSpecs.map((spec) => {
-    const s = Array.isArray(spec) ? { from: spec[0], to: spec[1], when: spec[2] } : (spec as { id?: string; from: string; to: string; when?: string });
+    const s: { id?: string; from: string; to: string; when?: string } = 'from' in spec ? spec : { from: spec[0], to: spec[1], ...(spec[2] ? { when: spec[2] } : {}) };
     return {
       id: s.id ?? `F_${s.from}_${s.to}`,
       sourceId: s.from,
