@@ -1,0 +1,55 @@
+/** The OpenAPI document served at /api/openapi.json (kept beside the routes it describes). */
+
+const problem = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const caseDetail = { description: 'Case detail', content: { 'application/json': { schema: { $ref: '#/components/schemas/CaseDetail' } } } };
+const versionBody = { type: 'object', properties: { caseVersion: { type: 'integer', description: 'The case version you read; a stale one is refused with 409 STALE_VERSION.' } } };
+
+function op(summary: string, extra: Record<string, unknown> = {}, ok: Record<string, unknown> = { '200': { description: 'OK' } }) {
+  return { summary, ...extra, responses: { ...ok, '400': problem, '401': problem, '403': problem, '404': problem, '409': problem } };
+}
+function jsonBody(schema: Record<string, unknown>) {
+  return { requestBody: { required: true, content: { 'application/json': { schema } } } };
+}
+const caseId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const stepKey = { name: 'stepKey', in: 'path', required: true, schema: { type: 'string' } };
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: { title: 'quytrinh API', version: '0.1.0', description: 'Procedures, cases (hồ sơ), steps, audit. Errors are application/problem+json with a stable `code`.' },
+  servers: [{ url: '/api' }],
+  components: {
+    securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'qt_session' }, token: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Problem: { type: 'object', required: ['type', 'title', 'status', 'code', 'detail'], properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string', examples: ['STALE_VERSION', 'NOT_FOUND', 'FORBIDDEN', 'VALIDATION', 'INVALID_TRANSITION', 'BPMN_INVALID', 'NOT_ALLOWED'] }, detail: { type: 'string' }, elementId: { type: 'string' }, diagnostics: { type: 'array', items: { type: 'object' } } } },
+      Applicant: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, idNumber: { type: 'string' }, phone: { type: 'string' }, email: { type: 'string' }, address: { type: 'string' } } },
+      CaseDetail: { type: 'object', properties: { id: { type: 'string' }, code: { type: 'string' }, processId: { type: 'string' }, version: { type: 'integer' }, status: { type: 'string' }, statusCode: { type: 'integer', minimum: 1, maximum: 10 }, clock: { type: 'string', enum: ['running', 'stopped', 'ended'] }, receivedAt: { type: 'string' }, effectiveStart: { type: 'string' }, appointmentAt: { type: ['string', 'null'] }, dueAt: { type: ['string', 'null'] }, timeliness: { type: ['string', 'null'] }, caseVersion: { type: 'integer' }, openSteps: { type: 'array', items: { type: 'object' } }, history: { type: 'array', items: { type: 'object' } }, actions: { type: 'array', items: { type: 'object' } }, active: { type: 'array', items: { type: 'string' } } } },
+    },
+  },
+  security: [{ session: [] }, { token: [] }],
+  paths: {
+    '/procedures': {
+      get: op('List procedures and their versions'),
+      post: op('Deploy a BPMN file as a new version (same content → same version)', { requestBody: { required: true, content: { 'text/xml': { schema: { type: 'string' } } } } }, { '201': { description: 'Deployed' }, '200': { description: 'Already deployed' }, '422': problem }),
+    },
+    '/procedures/validate': { post: op('Validate a draft diagram', { requestBody: { required: true, content: { 'text/xml': { schema: { type: 'string' } } } } }) },
+    '/procedures/{processId}/versions/{version}/xml': { get: op('The XML of a version') },
+    '/procedures/{processId}/versions/{version}/retire': { post: op('Retire a version (open cases continue)', {}, { '204': { description: 'Retired' } }) },
+    '/cases': {
+      get: op('List and search cases (cursor pagination)', { parameters: ['status', 'overdue', 'dueSoon', 'unitId', 'processId', 'from', 'to', 'q', 'cursor', 'limit'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })) }),
+      post: op('Receive a dossier', jsonBody({ type: 'object', required: ['processId', 'applicant', 'channel', 'unitId'], properties: { processId: { type: 'string' }, version: { type: 'integer' }, applicant: { $ref: '#/components/schemas/Applicant' }, channel: { enum: ['desk', 'online', 'post'] }, unitId: { type: 'string' }, receivedAt: { type: 'string' }, data: { type: 'object' } } }), { '201': caseDetail }),
+    },
+    '/cases/{id}': { get: op('Case detail with open steps, history and allowed actions', { parameters: [caseId] }, { '200': caseDetail }) },
+    '/inbox': { get: op("Open steps of the caller's roles and units, most urgent first") },
+    '/cases/{id}/steps/{stepKey}/claim': { post: op('Claim a step', { parameters: [caseId, stepKey], ...jsonBody(versionBody) }, { '200': caseDetail }) },
+    '/cases/{id}/steps/{stepKey}/release': { post: op('Release a claimed step', { parameters: [caseId, stepKey], ...jsonBody(versionBody) }, { '200': caseDetail }) },
+    '/cases/{id}/steps/{stepKey}/complete': { post: op('Complete a step with an outcome and data', { parameters: [caseId, stepKey], ...jsonBody({ ...versionBody, properties: { ...versionBody.properties, outcome: { type: 'string' }, data: { type: 'object' }, comment: { type: 'string' } } }) }, { '200': caseDetail }) },
+    '/cases/{id}/supplement-request': { post: op('Request a supplement: status 5, the clock stops (within 3 working days of receipt)', { parameters: [caseId], ...jsonBody({ type: 'object', required: ['reason'], properties: { caseVersion: { type: 'integer' }, reason: { type: 'string' }, items: { type: 'array', items: { type: 'string' } } } }) }, { '200': caseDetail }) },
+    '/cases/{id}/resubmission': { post: op('Record the complete resubmission: the deadline restarts (or resumes in pause mode)', { parameters: [caseId], ...jsonBody(versionBody) }, { '200': caseDetail }) },
+    '/cases/{id}/apology': { post: op('Issue the apology and extension letter (BM.04): once per case, at the latest one working day before the appointment', { parameters: [caseId], ...jsonBody({ type: 'object', required: ['reason', 'newAppointmentAt', 'signedBy'], properties: { caseVersion: { type: 'integer' }, reason: { type: 'string' }, newAppointmentAt: { type: 'string' }, signedBy: { type: 'string' } } }) }, { '200': caseDetail }) },
+    '/cases/{id}/withdraw': { post: op('The applicant withdraws the dossier (status 7)', { parameters: [caseId] }, { '200': caseDetail }) },
+    '/cases/{id}/stop': { post: op('Stop processing (status 8)', { parameters: [caseId] }, { '200': caseDetail }) },
+    '/cases/{id}/refuse': { post: op('Refuse at receipt (status 3)', { parameters: [caseId] }, { '200': caseDetail }) },
+    '/cases/{id}/audit': { get: op('Step intervals of the case (format=csv|json|xes)', { parameters: [caseId, { name: 'format', in: 'query', schema: { enum: ['csv', 'json', 'xes'] } }] }) },
+    '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } } },
+  },
+} as const;

@@ -1,0 +1,378 @@
+/**
+ * One advance is one transaction: read the case with its version, send the event to the engine,
+ * write the snapshot, the step rows, the timers, the audit events and the outbox messages, and bump
+ * the version with `UPDATE … WHERE case_version = ?`. A stale version is refused, never lost.
+ * Effects that reach outside the database (service handlers, child cases) run after the commit.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuditEventType, CaseData, EngineEvent, Norm, OpenStep, PersistedCase, StepResult } from '../../engine/index.ts';
+import { appendAudit } from '../audit/chain.ts';
+import type { AuditAppend } from '../audit/chain.ts';
+import { Problem, notFound } from '../errors.ts';
+import { fromJson } from '../storage/db.ts';
+import type { Tx } from '../storage/db.ts';
+import type { CaseRow, CaseUpdate } from '../storage/schema.ts';
+import type { Actor, ServiceDeps } from './context.ts';
+import { loadVersion } from './definitions.ts';
+import type { LoadedVersion } from './definitions.ts';
+import type { WorkingCalendar } from './ports.ts';
+import { classifyFinished, timerDueAt } from './time.ts';
+
+/** Status codes 1–10 (domain.md, national-portal vocabulary). */
+export const STATUS = {
+  registered: 1,
+  accepted: 2,
+  refused: 3,
+  inProcess: 4,
+  supplementRequested: 5,
+  feeRequested: 6,
+  withdrawn: 7,
+  stopped: 8,
+  processed: 9,
+  resultReturned: 10,
+} as const;
+
+export interface AwaitedMessage {
+  readonly name: string;
+  readonly elementId: string;
+  readonly stopsClock: boolean;
+}
+
+/** The `snapshot` column: the engine's persisted case plus what the server reads without the engine. */
+export interface StoredSnapshot {
+  readonly engine: PersistedCase;
+  readonly active: readonly string[];
+  readonly awaiting: readonly AwaitedMessage[];
+}
+
+/** The `clock` column: bookkeeping of stops and notifications. */
+export interface ClockInfo {
+  /** The clock stopped (supplement requested) at this instant. */
+  readonly stoppedAt?: string;
+  /** Pause mode: working minutes already spent when the clock stopped. */
+  readonly workedMinutes?: number;
+  /** When the current run of the clock began (effective start, or the last resubmission). */
+  readonly runningSince?: string;
+  /** When processing finished (the case ended or the result-return step opened). */
+  readonly finishedAt?: string;
+}
+
+/** Work to do once the transaction has committed. */
+export type AfterCommit =
+  | { readonly kind: 'service'; readonly caseId: string; readonly stepKey: string; readonly handler?: string }
+  | { readonly kind: 'child'; readonly caseId: string; readonly stepKey: string; readonly calledElement: string; readonly data: CaseData };
+
+/** A case being changed inside one transaction: the row as read plus the changes so far. */
+export class CaseChange {
+  readonly audit: AuditAppend[] = [];
+  readonly after: AfterCommit[] = [];
+  readonly outbox: { topic: string; payload: Record<string, unknown> }[] = [];
+  update: CaseUpdate = {};
+  snapshot: StoredSnapshot;
+  clock: ClockInfo;
+  data: CaseData;
+
+  constructor(
+    readonly row: CaseRow,
+    readonly definition: LoadedVersion,
+    readonly calendar: WorkingCalendar,
+    readonly actor: Actor,
+    readonly now: string,
+  ) {
+    this.snapshot = fromJson<StoredSnapshot>(row.snapshot, { engine: { definitionHash: definition.hash, machine: null }, active: [], awaiting: [] });
+    this.clock = fromJson<ClockInfo>(row.clock, {});
+    this.data = fromJson<CaseData>(row.data, {});
+  }
+
+  get statusCode(): number {
+    return this.update.status_code ?? this.row.status_code;
+  }
+  get ended(): boolean {
+    return (this.update.ended_at ?? this.row.ended_at) != null;
+  }
+  get dueAt(): string | null {
+    return this.update.due_at !== undefined ? this.update.due_at : this.row.due_at;
+  }
+  get appointmentAt(): string | null {
+    return this.update.appointment_at !== undefined ? this.update.appointment_at : this.row.appointment_at;
+  }
+
+  /** Queues an audit event of this case, attributed to the actor and the request. */
+  event(type: AuditEventType, fields: { elementId?: string; stepKey?: string; data?: Record<string, unknown>; unit?: string } = {}): void {
+    this.audit.push({
+      type,
+      at: this.now,
+      caseId: this.row.id,
+      ...(this.actor.username ? { actor: this.actor.username } : {}),
+      ...((fields.unit ?? this.actor.unitId) ? { unit: fields.unit ?? this.actor.unitId } : {}),
+      ...(fields.elementId ? { elementId: fields.elementId } : {}),
+      ...(fields.stepKey ? { stepKey: fields.stepKey } : {}),
+      ...(fields.data ? { data: fields.data } : {}),
+      ...(this.actor.requestId ? { requestId: this.actor.requestId } : {}),
+    });
+  }
+
+  notify(topic: string, payload: Record<string, unknown>): void {
+    this.outbox.push({ topic, payload: { caseId: this.row.id, caseCode: this.row.code, ...payload } });
+  }
+}
+
+/** Due instant of a step that opens now: the norm counted from when the case's clock runs. */
+export function stepDueAt(change: CaseChange, norm: Norm | undefined): string | null {
+  if (!norm) return null;
+  const from = [change.now, change.row.effective_start].sort().at(-1)!;
+  return change.calendar.addNorm(from, norm);
+}
+
+async function openStep(trx: Tx, change: CaseChange, step: OpenStep): Promise<void> {
+  const dueAt = step.outsideClock ? null : stepDueAt(change, step.norm);
+  const unitId = step.unit ?? change.row.unit_id;
+  await trx
+    .insertInto('case_steps')
+    .values({
+      case_id: change.row.id,
+      step_key: step.stepKey,
+      element_id: step.elementId,
+      name: step.name ?? null,
+      kind: step.kind,
+      role: step.role ?? null,
+      unit_id: unitId,
+      norm: step.norm ? JSON.stringify(step.norm) : null,
+      outcomes: JSON.stringify(step.outcomes),
+      outside_clock: step.outsideClock ? 1 : 0,
+      opened_at: change.now,
+      due_at: dueAt,
+      claimed_by: null,
+      claimed_at: null,
+      closed_at: null,
+      outcome: null,
+      closed_by: null,
+      close_reason: null,
+      timeliness: null,
+    })
+    .execute();
+  change.event('step.opened', {
+    elementId: step.elementId,
+    stepKey: step.stepKey,
+    unit: unitId,
+    data: { ...(step.name ? { name: step.name } : {}), ...(step.role ? { role: step.role } : {}), unit: unitId, ...(step.norm ? { norm: step.norm } : {}), ...(dueAt ? { dueAt } : {}), outsideClock: step.outsideClock },
+  });
+  change.notify('step.assigned', { stepKey: step.stepKey, elementId: step.elementId, role: step.role ?? null, unitId, dueAt });
+  // Opening the result-return step (outside the clock) means processing is finished.
+  if (step.outsideClock && !change.clock.finishedAt) finishProcessing(change, STATUS.processed);
+}
+
+/** Processing is finished: classify against the appointment and stop counting. */
+function finishProcessing(change: CaseChange, status: number): void {
+  change.clock = { ...change.clock, finishedAt: change.now };
+  change.update.status_code = status;
+  const appointment = change.appointmentAt;
+  // An apology letter moves the appointment, but the case still counts as late (Decree 61 Art. 19(9)).
+  const apologised = (change.update.apology_count ?? change.row.apology_count) > 0;
+  change.update.timeliness = apologised ? 'late' : appointment ? classifyFinished(change.now, appointment) : null;
+}
+
+/** Closes a step row; `reason` says whether the officer completed it or it was cancelled. */
+export async function closeStep(trx: Tx, change: CaseChange, stepKey: string, elementId: string, reason: 'completed' | 'cancelled', outcome?: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const step = await trx.selectFrom('case_steps').select(['due_at', 'unit_id']).where('case_id', '=', change.row.id).where('step_key', '=', stepKey).executeTakeFirst();
+  const timeliness = step?.due_at && reason === 'completed' ? classifyFinished(change.now, step.due_at) : null;
+  await trx
+    .updateTable('case_steps')
+    .set({ closed_at: change.now, outcome: outcome ?? null, closed_by: change.actor.username ?? null, close_reason: reason, timeliness })
+    .where('case_id', '=', change.row.id)
+    .where('step_key', '=', stepKey)
+    .where('closed_at', 'is', null)
+    .execute();
+  change.event(reason === 'completed' ? 'step.completed' : 'step.cancelled', {
+    elementId,
+    stepKey,
+    ...(step?.unit_id ? { unit: step.unit_id } : {}),
+    data: reason === 'completed' ? { ...(outcome ? { outcome } : {}), ...(timeliness ? { timeliness } : {}), ...extra } : { ...extra },
+  });
+}
+
+async function scheduleTimer(trx: Tx, caseId: string, timerKey: string, elementId: string | null, purpose: string, dueAt: string): Promise<void> {
+  await trx.insertInto('timers').values({ id: randomUUID(), case_id: caseId, timer_key: timerKey, element_id: elementId, purpose, due_at: dueAt, claimed_by: null, claimed_until: null, fired_at: null }).execute();
+}
+
+/** Removes a case's pending timers (all, or those of some purposes). */
+export async function cancelTimers(trx: Tx, caseId: string, purposes?: readonly string[]): Promise<void> {
+  let q = trx.deleteFrom('timers').where('case_id', '=', caseId).where('fired_at', 'is', null);
+  if (purposes) q = q.where('purpose', 'in', purposes);
+  await q.execute();
+}
+
+/**
+ * (Re)schedules the case-level deadline timers: "due soon" one working day (configurable) before
+ * the deadline, and "overdue" at the deadline. The scheduler turns them into notifications.
+ */
+export async function scheduleDeadlineTimers(trx: Tx, deps: ServiceDeps, change: CaseChange): Promise<void> {
+  await cancelTimers(trx, change.row.id, ['dueSoon', 'overdue']);
+  const due = change.dueAt;
+  if (!due || change.ended) return;
+  const runningSince = change.clock.runningSince ?? change.row.effective_start;
+  const total = change.calendar.workingMinutesBetween(runningSince, due);
+  const soonAt = total > deps.dueSoonMinutes ? change.calendar.addNorm(runningSince, { amount: (total - deps.dueSoonMinutes) / 60, unit: 'workingHours' }) : change.now;
+  await scheduleTimer(trx, change.row.id, 'case.dueSoon', null, 'dueSoon', soonAt);
+  await scheduleTimer(trx, change.row.id, 'case.overdue', null, 'overdue', due);
+}
+
+/** Applies an engine step result: effects in order, then the new snapshot. */
+export async function applyResult(trx: Tx, change: CaseChange, result: StepResult): Promise<void> {
+  let awaiting = [...change.snapshot.awaiting];
+  for (const effect of result.effects) {
+    switch (effect.type) {
+      case 'stepOpened':
+        await openStep(trx, change, effect.step);
+        break;
+      case 'stepClosed':
+        await closeStep(trx, change, effect.stepKey, effect.elementId, effect.reason, effect.outcome);
+        break;
+      case 'timerScheduled': {
+        const dueAt = timerDueAt(effect.timer, change.now);
+        if (!dueAt) throw new Problem('VALIDATION', `Timer ${effect.elementId} has an expression the server cannot schedule ("${effect.timer.expression}"). Fix the timer definition and deploy a new version.`, { elementId: effect.elementId });
+        await scheduleTimer(trx, change.row.id, effect.timerKey, effect.elementId, 'engine', dueAt);
+        break;
+      }
+      case 'timerCancelled':
+        await trx.deleteFrom('timers').where('case_id', '=', change.row.id).where('timer_key', '=', effect.timerKey).where('fired_at', 'is', null).execute();
+        break;
+      case 'messageAwaited':
+        awaiting = [...awaiting.filter((m) => m.elementId !== effect.elementId), { name: effect.name, elementId: effect.elementId, stopsClock: effect.stopsClock }];
+        if (effect.stopsClock) stopClock(change, { elementId: effect.elementId });
+        break;
+      case 'messageNoLongerAwaited':
+        awaiting = awaiting.filter((m) => m.elementId !== effect.elementId);
+        break;
+      case 'serviceRequested':
+        change.after.push({ kind: 'service', caseId: change.row.id, stepKey: effect.stepKey, ...(effect.handler ? { handler: effect.handler } : {}) });
+        break;
+      case 'childCaseRequested':
+        change.after.push({ kind: 'child', caseId: change.row.id, stepKey: effect.stepKey, calledElement: effect.calledElement, data: effect.data });
+        break;
+      case 'messageThrown':
+        change.notify('message.thrown', { elementId: effect.elementId, name: effect.name ?? null });
+        break;
+      case 'escalationThrown':
+        change.notify('escalation', { elementId: effect.elementId, code: effect.code ?? null });
+        break;
+      case 'elementPassed':
+        break;
+      case 'caseEnded':
+        change.update.ended_at = change.now;
+        change.update.end_event_id = effect.endEventId;
+        change.update.clock_state = 'ended';
+        change.update.due_at = null;
+        if (!change.clock.finishedAt) finishProcessing(change, STATUS.processed);
+        // A case whose result-return step was reached has returned its result.
+        else change.update.status_code = STATUS.resultReturned;
+        change.event('case.ended', { elementId: effect.endEventId, data: { endEventId: effect.endEventId, result: effect.result } });
+        change.notify('case.ended', { endEventId: effect.endEventId, result: effect.result });
+        await cancelTimers(trx, change.row.id);
+        break;
+    }
+  }
+  change.snapshot = { engine: result.snapshot, active: result.active, awaiting };
+  change.data = result.data;
+}
+
+/** Stops the case's clock for a supplement (status 5). Pause mode remembers the time already spent. */
+export function stopClock(change: CaseChange, fields: { elementId?: string; reason?: string; items?: readonly string[] } = {}): void {
+  if (change.clock.stoppedAt) return;
+  const since = change.clock.runningSince ?? change.row.effective_start;
+  const worked = (change.clock.workedMinutes ?? 0) + change.calendar.workingMinutesBetween(since, change.now);
+  change.clock = { ...change.clock, stoppedAt: change.now, workedMinutes: worked };
+  change.update.status_code = STATUS.supplementRequested;
+  change.update.clock_state = 'stopped';
+  change.update.due_at = null;
+  change.update.supplement_rounds = (change.update.supplement_rounds ?? change.row.supplement_rounds) + 1;
+  change.event('supplement.requested', { ...(fields.elementId ? { elementId: fields.elementId } : {}), data: { ...(fields.reason ? { reason: fields.reason } : {}), ...(fields.items ? { items: fields.items } : {}) } });
+  change.notify('supplement.requested', { reason: fields.reason ?? null, applicant: fromJson<Record<string, unknown>>(change.row.applicant, {}) });
+}
+
+/**
+ * Restarts the clock on the complete resubmission: in `restart` mode (Decree 61 Art. 19(4), the
+ * default) the whole deadline runs again from the resubmission's effective start; in `pause` mode
+ * the time already spent counts and only the remainder runs.
+ */
+export function resumeClock(change: CaseChange): void {
+  if (!change.clock.stoppedAt) return;
+  const procedure = change.definition.procedure;
+  const start = change.calendar.effectiveStart(change.now, procedure.cutoffs[change.row.channel as 'desk'] ?? (change.row.channel === 'desk' ? '15:00' : undefined));
+  let due: string | null = null;
+  if (procedure.deadline) {
+    if (procedure.supplementMode === 'pause') {
+      const total = change.calendar.workingMinutesBetween(change.row.effective_start, change.calendar.addNorm(change.row.effective_start, procedure.deadline));
+      const remaining = Math.max(0, total - (change.clock.workedMinutes ?? 0));
+      due = change.calendar.addNorm(start, { amount: remaining / 60, unit: 'workingHours' });
+    } else {
+      due = change.calendar.addNorm(start, procedure.deadline);
+    }
+  }
+  change.clock = { ...(procedure.supplementMode === 'pause' ? { workedMinutes: change.clock.workedMinutes ?? 0 } : {}), runningSince: start };
+  change.update.status_code = STATUS.inProcess;
+  change.update.clock_state = 'running';
+  change.update.due_at = due;
+  change.update.appointment_at = due;
+  change.event('supplement.received', { data: { ...(due ? { appointmentAt: due } : {}), mode: procedure.supplementMode } });
+  change.notify('supplement.received', { appointmentAt: due });
+}
+
+/** Reads a case for change; refuses a stale `expectedVersion` at once. */
+export async function readForChange(trx: Tx, deps: ServiceDeps, caseId: string, actor: Actor, expectedVersion: number | undefined): Promise<CaseChange> {
+  const row = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  if (!row) throw notFound(`Case ${caseId}`);
+  if (expectedVersion !== undefined && expectedVersion !== row.case_version) throw staleVersion(row.case_version);
+  const definition = await loadVersion(trx, deps.engine, row.process_id, row.version);
+  return new CaseChange(row, definition, deps.calendars(definition.procedure.calendar), actor, deps.clock.now());
+}
+
+export function staleVersion(current: number): Problem {
+  return new Problem('STALE_VERSION', 'The case changed since you read it. Reload it and try again.', { currentVersion: current });
+}
+
+/** Sends an engine event inside a case change. */
+export async function sendEvent(trx: Tx, deps: ServiceDeps, change: CaseChange, event: EngineEvent): Promise<void> {
+  if (change.ended) throw new Problem('NOT_ALLOWED', `Case ${change.row.code} has ended; nothing more can happen to it.`);
+  const result = deps.engine.send(change.definition.runnable, change.snapshot.engine, event, change.now);
+  await applyResult(trx, change, result);
+}
+
+/**
+ * Writes the change: the case row guarded by its version (0 rows → stale), then the audit events
+ * (chained) and the outbox messages. Returns the new case version.
+ */
+export async function commitChange(trx: Tx, change: CaseChange): Promise<number> {
+  const nextVersion = change.row.case_version + 1;
+  if (change.statusCode === STATUS.accepted && !change.ended && change.audit.some((e) => e.type === 'step.completed')) change.update.status_code = STATUS.inProcess;
+  const result = await trx
+    .updateTable('cases')
+    .set({
+      ...change.update,
+      snapshot: JSON.stringify(change.snapshot),
+      clock: JSON.stringify(change.clock),
+      data: JSON.stringify(change.data),
+      case_version: nextVersion,
+      updated_at: change.now,
+    })
+    .where('id', '=', change.row.id)
+    .where('case_version', '=', change.row.case_version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw staleVersion(change.row.case_version + 1);
+  await appendAudit(trx, change.audit);
+  if (change.outbox.length) {
+    await trx
+      .insertInto('outbox')
+      .values(change.outbox.map((m) => ({ topic: m.topic, payload: JSON.stringify(m.payload), created_at: change.now, next_attempt_at: change.now, delivered_at: null, last_error: null })))
+      .execute();
+  }
+  return nextVersion;
+}
+
+/** True for the error a concurrent writer causes, which a system event may simply retry. */
+export function isConflict(error: unknown): boolean {
+  if (error instanceof Problem) return error.code === 'STALE_VERSION';
+  const code = (error as { code?: unknown }).code;
+  // SQLite busy / unique chain collision, PostgreSQL serialization failure / unique violation.
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '40001' || code === '23505';
+}

@@ -1,0 +1,568 @@
+/**
+ * Cases (hồ sơ): receipt, work on steps, supplement rounds, apology letters, withdrawal, stop and
+ * refusal. Every change goes through `changeCase`: one transaction, one version bump, its audit
+ * events chained inside it; outside effects run after the commit.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CaseData, Channel } from '../../engine/index.ts';
+import { Problem, notFound } from '../errors.ts';
+import { fromJson, toDbInstant } from '../storage/db.ts';
+import type { Tx } from '../storage/db.ts';
+import type { CaseRow } from '../storage/schema.ts';
+import { CaseChange, STATUS, applyResult, cancelTimers, closeStep, commitChange, isConflict, readForChange, resumeClock, scheduleDeadlineTimers, sendEvent, stopClock } from './advance.ts';
+import type { AfterCommit, ClockInfo, StoredSnapshot } from './advance.ts';
+import type { Actor, ServiceDeps } from './context.ts';
+import { latestVersion, loadVersion } from './definitions.ts';
+import { classifyOpen } from './time.ts';
+
+export interface Applicant {
+  readonly name: string;
+  readonly idNumber?: string;
+  readonly phone?: string;
+  readonly email?: string;
+  readonly address?: string;
+}
+
+export interface ReceiveInput {
+  readonly processId: string;
+  readonly version?: number;
+  readonly applicant: Applicant;
+  readonly channel: Channel;
+  readonly unitId: string;
+  readonly receivedAt?: string;
+  readonly data?: CaseData;
+}
+
+const MAX_RETRIES = 5;
+
+/** Runs `work` in a transaction, retrying on conflicts when the caller did not pin a version. */
+async function inTransaction<T>(deps: ServiceDeps, retry: boolean, work: (trx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.db.db.transaction().execute(work);
+    } catch (error) {
+      if (!retry || attempt >= MAX_RETRIES || !isConflict(error)) throw error;
+    }
+  }
+}
+
+/**
+ * Changes one case in one transaction. With `expectedVersion` a concurrent change is a 409;
+ * without it (system events, integrations) the change is retried on the fresh case.
+ */
+export async function changeCase(deps: ServiceDeps, caseId: string, actor: Actor, expectedVersion: number | undefined, work: (trx: Tx, change: CaseChange) => Promise<void>): Promise<number> {
+  const after: AfterCommit[] = [];
+  const version = await inTransaction(deps, expectedVersion === undefined, async (trx) => {
+    const change = await readForChange(trx, deps, caseId, actor, expectedVersion);
+    await work(trx, change);
+    const next = await commitChange(trx, change);
+    after.length = 0;
+    after.push(...change.after);
+    return next;
+  });
+  await runAfterCommit(deps, after);
+  return version;
+}
+
+/** Service/script handlers and child cases, after the commit that requested them. */
+async function runAfterCommit(deps: ServiceDeps, work: readonly AfterCommit[]): Promise<void> {
+  for (const item of work) {
+    if (item.kind === 'service') {
+      const handler = item.handler ? deps.handlers[item.handler] : undefined;
+      let data: CaseData | undefined;
+      let errorCode: string | undefined;
+      try {
+        const row = await deps.db.db.selectFrom('cases').select('data').where('id', '=', item.caseId).executeTakeFirstOrThrow();
+        data = handler ? ((await handler({ caseId: item.caseId, stepKey: item.stepKey, data: fromJson<CaseData>(row.data, {}) })) ?? undefined) : undefined;
+      } catch (error) {
+        errorCode = (error as { code?: unknown }).code?.toString() ?? 'SERVICE_FAILED';
+      }
+      await changeCase(deps, item.caseId, { username: 'system' }, undefined, (trx, change) =>
+        sendEvent(trx, deps, change, { type: 'SERVICE_DONE', stepKey: item.stepKey, ...(data ? { data } : {}), ...(errorCode ? { errorCode } : {}) }),
+      );
+    } else {
+      const parent = await deps.db.db.selectFrom('cases').select(['unit_id', 'channel', 'applicant', 'received_at']).where('id', '=', item.caseId).executeTakeFirstOrThrow();
+      await receiveCase(deps, { username: 'system' }, { processId: item.calledElement, applicant: fromJson<Applicant>(parent.applicant, { name: '' }), channel: parent.channel as Channel, unitId: parent.unit_id, data: item.data }, { parentCaseId: item.caseId, parentStepKey: item.stepKey });
+    }
+  }
+}
+
+/** The next case code: `<agency>-YYMMDD-NNNN`, numbered per agency and local day (Circular 04/2025 style). */
+async function nextCaseCode(trx: Tx, agency: string, receivedAt: string): Promise<string> {
+  const local = new Date(new Date(receivedAt).getTime() + 7 * 3_600_000).toISOString();
+  const day = `${local.slice(2, 4)}${local.slice(5, 7)}${local.slice(8, 10)}`;
+  const key = `${agency}-${day}`;
+  const row = await trx
+    .insertInto('case_counters')
+    .values({ key, value: 1 })
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb(eb.ref('case_counters.value'), '+', 1) })))
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return `${key}-${String(row.value).padStart(4, '0')}`;
+}
+
+/**
+ * Receives a dossier: effective start after the cut-off, appointment = start + the procedure's
+ * deadline, the case row, its first steps, timers and audit events — all in one transaction.
+ */
+export async function receiveCase(deps: ServiceDeps, actor: Actor, input: ReceiveInput, link: { parentCaseId?: string; parentStepKey?: string } = {}): Promise<string> {
+  const db = deps.db.db;
+  const definition = input.version === undefined ? await latestVersion(db, deps.engine, input.processId) : await loadVersion(db, deps.engine, input.processId, input.version);
+  if (definition.retired) throw new Problem('NOT_ALLOWED', `Version ${definition.version} of ${input.processId} is retired; new cases use a newer version.`);
+  const procedure = definition.procedure;
+  const calendar = deps.calendars(procedure.calendar);
+  const now = deps.clock.now();
+  const receivedAt = toDbInstant(input.receivedAt ?? now);
+  const cutoff = procedure.cutoffs[input.channel] ?? (input.channel === 'desk' ? '15:00' : undefined);
+  const effectiveStart = toDbInstant(calendar.effectiveStart(receivedAt, cutoff));
+  const appointment = procedure.deadline ? toDbInstant(calendar.addNorm(effectiveStart, procedure.deadline)) : null;
+  const id = randomUUID();
+  const data = input.data ?? {};
+  const started = deps.engine.start(definition.runnable, { caseId: id, data, now });
+  const after: AfterCommit[] = [];
+  await inTransaction(deps, true, async (trx) => {
+    const code = await nextCaseCode(trx, deps.agencyCode, receivedAt);
+    const snapshot: StoredSnapshot = { engine: started.snapshot, active: [], awaiting: [] };
+    const clock: ClockInfo = { runningSince: effectiveStart };
+    const row: CaseRow = {
+      id,
+      code,
+      process_id: definition.processId,
+      version: definition.version,
+      unit_id: input.unitId,
+      status_code: STATUS.accepted,
+      clock_state: 'running',
+      applicant: JSON.stringify(input.applicant),
+      channel: input.channel,
+      received_at: receivedAt,
+      effective_start: effectiveStart,
+      appointment_at: appointment,
+      due_at: appointment,
+      data: JSON.stringify(data),
+      snapshot: JSON.stringify(snapshot),
+      // commitChange below bumps it: a new case is at version 1.
+      case_version: 0,
+      ended_at: null,
+      timeliness: null,
+      apology_count: 0,
+      supplement_rounds: 0,
+      clock: JSON.stringify(clock),
+      end_event_id: null,
+      parent_case_id: link.parentCaseId ?? null,
+      parent_step_key: link.parentStepKey ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    await trx.insertInto('cases').values(row).execute();
+    const change = new CaseChange(row, definition, calendar, actor, now);
+    change.event('case.received', {
+      unit: input.unitId,
+      data: { processId: definition.processId, version: definition.version, code, channel: input.channel, applicantName: input.applicant.name, receivedAt, effectiveStart, ...(appointment ? { appointmentAt: appointment } : {}) },
+    });
+    change.notify('case.received', { appointmentAt: appointment, applicant: input.applicant });
+    await applyResult(trx, change, started);
+    await scheduleDeadlineTimers(trx, deps, change);
+    await commitChange(trx, change);
+    after.length = 0;
+    after.push(...change.after);
+  });
+  await runAfterCommit(deps, after);
+  return id;
+}
+
+async function openStepRow(trx: Tx, caseId: string, stepKey: string) {
+  const step = await trx.selectFrom('case_steps').selectAll().where('case_id', '=', caseId).where('step_key', '=', stepKey).executeTakeFirst();
+  if (!step) throw notFound(`Step ${stepKey} of case ${caseId}`);
+  if (step.closed_at) throw new Problem('NOT_ALLOWED', `Step ${step.name ?? stepKey} is already closed. Reload the case to see its open steps.`, { elementId: step.element_id });
+  return step;
+}
+
+export interface CompleteInput {
+  readonly caseVersion?: number;
+  readonly outcome?: string;
+  readonly data?: CaseData;
+  readonly comment?: string;
+}
+
+/** Completes an open step with an outcome and data; the engine decides what opens next. */
+export async function completeStep(deps: ServiceDeps, actor: Actor, caseId: string, stepKey: string, input: CompleteInput): Promise<number> {
+  return changeCase(deps, caseId, actor, input.caseVersion, async (trx, change) => {
+    const step = await openStepRow(trx, caseId, stepKey);
+    const outcomes = fromJson<string[]>(step.outcomes, []);
+    if (input.outcome !== undefined && outcomes.length > 0 && !outcomes.includes(input.outcome)) {
+      throw new Problem('VALIDATION', `Outcome "${input.outcome}" is not offered by step ${step.name ?? stepKey}. Choose one of: ${outcomes.join(', ')}.`, { elementId: step.element_id });
+    }
+    if (step.claimed_by && actor.username && step.claimed_by !== actor.username) {
+      throw new Problem('NOT_ALLOWED', `Step ${step.name ?? stepKey} is claimed by ${step.claimed_by}. Ask them to release it first.`, { elementId: step.element_id });
+    }
+    const outcome = input.outcome ?? outcomes[0];
+    await sendEvent(trx, deps, change, { type: 'COMPLETE', stepKey, ...(outcome !== undefined ? { outcome } : {}), ...(input.data ? { data: input.data } : {}) });
+    if (input.comment) {
+      const completed = change.audit.find((e) => e.type === 'step.completed' && e.stepKey === stepKey);
+      if (completed) Object.assign(completed, { data: { ...completed.data, comment: input.comment } });
+    }
+  });
+}
+
+/** Claims an open step for the caller (or releases the caller's claim). */
+export async function claimStep(deps: ServiceDeps, actor: Actor, caseId: string, stepKey: string, caseVersion: number | undefined, claim: boolean): Promise<number> {
+  return changeCase(deps, caseId, actor, caseVersion, async (trx, change) => {
+    const step = await openStepRow(trx, caseId, stepKey);
+    if (claim && step.claimed_by && step.claimed_by !== actor.username) throw new Problem('NOT_ALLOWED', `Step ${step.name ?? stepKey} is already claimed by ${step.claimed_by}.`, { elementId: step.element_id });
+    if (!claim && step.claimed_by !== actor.username) throw new Problem('NOT_ALLOWED', `You have not claimed step ${step.name ?? stepKey}.`, { elementId: step.element_id });
+    await trx
+      .updateTable('case_steps')
+      .set(claim ? { claimed_by: actor.username ?? null, claimed_at: change.now } : { claimed_by: null, claimed_at: null })
+      .where('case_id', '=', caseId)
+      .where('step_key', '=', stepKey)
+      .execute();
+    change.event(claim ? 'step.claimed' : 'step.released', { elementId: step.element_id, stepKey, ...(step.unit_id ? { unit: step.unit_id } : {}) });
+  });
+}
+
+function assertOpen(change: CaseChange): void {
+  if (change.ended) throw new Problem('NOT_ALLOWED', `Case ${change.row.code} has ended; nothing more can happen to it.`);
+}
+
+const SUPPLEMENT_WINDOW_MINUTES = 3 * 8 * 60;
+
+/**
+ * Requests a supplement: status 5, the clock stops. Allowed within 3 working days of receipt
+ * (Decree 61 Art. 19(4)). When the diagram waits for the supplement in a message catch, the
+ * clock stopped there already and this call is refused.
+ */
+export async function requestSupplement(deps: ServiceDeps, actor: Actor, caseId: string, input: { caseVersion?: number; reason: string; items?: readonly string[] }): Promise<number> {
+  return changeCase(deps, caseId, actor, input.caseVersion, async (trx, change) => {
+    assertOpen(change);
+    if (change.clock.stoppedAt) throw new Problem('NOT_ALLOWED', `Case ${change.row.code} is already waiting for a supplement.`);
+    if (change.clock.finishedAt) throw new Problem('NOT_ALLOWED', `Processing of case ${change.row.code} is finished; a supplement can no longer be requested.`);
+    const spent = change.calendar.workingMinutesBetween(change.row.effective_start, change.now);
+    if (spent > SUPPLEMENT_WINDOW_MINUTES) {
+      throw new Problem('NOT_ALLOWED', `A supplement must be requested within 3 working days of receipt (Decree 61 Art. 19(4)); ${(spent / 480).toFixed(1)} working days have passed. Consider an apology letter instead.`);
+    }
+    stopClock(change, { reason: input.reason, ...(input.items ? { items: input.items } : {}) });
+    await cancelTimers(trx, caseId, ['dueSoon', 'overdue']);
+    const abandon = change.definition.procedure.abandonAfter;
+    if (abandon) {
+      await trx.insertInto('timers').values({ id: randomUUID(), case_id: caseId, timer_key: 'case.abandon', element_id: null, purpose: 'abandon', due_at: change.calendar.addNorm(change.now, abandon), claimed_by: null, claimed_until: null, fired_at: null }).execute();
+    }
+  });
+}
+
+/**
+ * Records the complete resubmission: the deadline restarts in full (or resumes in pause mode).
+ * If the diagram waits for it as a message, the message goes to the engine too.
+ */
+export async function recordResubmission(deps: ServiceDeps, actor: Actor, caseId: string, input: { caseVersion?: number; data?: CaseData }): Promise<number> {
+  return changeCase(deps, caseId, actor, input.caseVersion, async (trx, change) => {
+    assertOpen(change);
+    if (!change.clock.stoppedAt) throw new Problem('NOT_ALLOWED', `Case ${change.row.code} is not waiting for a supplement.`);
+    resumeClock(change);
+    await cancelTimers(trx, caseId, ['abandon']);
+    const waiting = change.snapshot.awaiting.find((m) => m.stopsClock);
+    if (waiting) await sendEvent(trx, deps, change, { type: 'MESSAGE', name: waiting.name, ...(input.data ? { data: input.data } : {}) });
+    await scheduleDeadlineTimers(trx, deps, change);
+  });
+}
+
+export interface ApologyInput {
+  readonly caseVersion?: number;
+  readonly reason: string;
+  readonly newAppointmentAt: string;
+  /** The head of the agency who signs form BM.04. */
+  readonly signedBy: string;
+}
+
+/**
+ * Issues the apology and extension letter (form BM.04): at the latest one working day before the
+ * appointment, only once per case (Decree 61 Art. 19(9)); the case still counts as late.
+ */
+export async function issueApology(deps: ServiceDeps, actor: Actor, caseId: string, input: ApologyInput): Promise<number> {
+  return changeCase(deps, caseId, actor, input.caseVersion, async (trx, change) => {
+    assertOpen(change);
+    if (change.row.apology_count > 0) throw new Problem('NOT_ALLOWED', `Case ${change.row.code} already has an apology letter; the appointment may be moved only once (Decree 61 Art. 19(9)).`);
+    const appointment = change.appointmentAt;
+    if (!appointment) throw new Problem('NOT_ALLOWED', `Case ${change.row.code} has no appointment to move (its clock is stopped or the procedure has no deadline).`);
+    if (change.calendar.workingMinutesBetween(change.now, appointment) < 8 * 60) {
+      throw new Problem('NOT_ALLOWED', `The apology letter must be issued at the latest one working day before the appointment (${appointment}) (Decree 61 Art. 19(9)).`);
+    }
+    const newAppointment = toDbInstant(input.newAppointmentAt);
+    if (newAppointment <= appointment) throw new Problem('VALIDATION', `The new appointment must be after the current one (${appointment}).`);
+    await trx.insertInto('apology_letters').values({ id: randomUUID(), case_id: caseId, reason: input.reason, previous_appointment: appointment, new_appointment: newAppointment, signed_by: input.signedBy, issued_by: actor.username ?? null, issued_at: change.now }).execute();
+    change.update.apology_count = 1;
+    change.update.appointment_at = newAppointment;
+    if (!change.clock.stoppedAt) change.update.due_at = newAppointment;
+    change.event('apology.issued', { data: { reason: input.reason, newAppointmentAt: newAppointment, previousAppointmentAt: appointment, signedBy: input.signedBy } });
+    change.notify('apology.issued', { reason: input.reason, newAppointmentAt: newAppointment, applicant: fromJson<Record<string, unknown>>(change.row.applicant, {}) });
+    await scheduleDeadlineTimers(trx, deps, change);
+  });
+}
+
+export type CloseKind = 'withdrawn' | 'stopped' | 'refused' | 'abandoned';
+
+const CLOSE_STATUS: Record<CloseKind, number> = { withdrawn: STATUS.withdrawn, stopped: STATUS.stopped, refused: STATUS.refused, abandoned: STATUS.stopped };
+
+/**
+ * Ends a case without a result: the applicant withdraws (7), processing is stopped (8), the
+ * dossier is refused at receipt (3) or abandoned after a supplement request (8). Open steps are
+ * cancelled and pending timers removed.
+ */
+export async function closeCase(deps: ServiceDeps, actor: Actor, caseId: string, kind: CloseKind, input: { caseVersion?: number; reason?: string }): Promise<number> {
+  return changeCase(deps, caseId, actor, input.caseVersion, async (trx, change) => {
+    await closeCaseIn(trx, change, kind, input.reason);
+  });
+}
+
+export async function closeCaseIn(trx: Tx, change: CaseChange, kind: CloseKind, reason: string | undefined): Promise<void> {
+  assertOpen(change);
+  if (kind === 'refused') {
+    const completed = await trx.selectFrom('case_steps').select('step_key').where('case_id', '=', change.row.id).where('close_reason', '=', 'completed').executeTakeFirst();
+    if (completed || change.statusCode !== STATUS.accepted) throw new Problem('NOT_ALLOWED', `Case ${change.row.code} is past receipt; refuse it through the procedure's own refusal outcome instead.`);
+  }
+  if ((kind === 'withdrawn' || kind === 'stopped') && change.clock.finishedAt) {
+    throw new Problem('NOT_ALLOWED', `Case ${change.row.code} already has its result; it can no longer be ${kind}.`);
+  }
+  const open = await trx.selectFrom('case_steps').select(['step_key', 'element_id']).where('case_id', '=', change.row.id).where('closed_at', 'is', null).execute();
+  for (const step of open) await closeStep(trx, change, step.step_key, step.element_id, 'cancelled', undefined, { reason: `case.${kind}` });
+  await cancelTimers(trx, change.row.id);
+  change.update.status_code = CLOSE_STATUS[kind];
+  change.update.ended_at = change.now;
+  change.update.clock_state = 'ended';
+  change.update.due_at = null;
+  change.event(`case.${kind}`, { data: reason ? { reason } : {} });
+  change.notify(`case.${kind}`, { reason: reason ?? null, applicant: fromJson<Record<string, unknown>>(change.row.applicant, {}) });
+}
+
+// --- Reading ---
+
+export interface CaseStepView {
+  stepKey: string;
+  elementId: string;
+  name: string | null;
+  role: string | null;
+  unitId: string | null;
+  openedAt: string;
+  dueAt: string | null;
+  claimedBy: string | null;
+  outcomes: string[];
+  outsideClock: boolean;
+  timeliness: string | null;
+}
+
+export interface CaseAction {
+  action: 'complete' | 'claim' | 'release' | 'supplementRequest' | 'resubmission' | 'apology' | 'withdraw' | 'stop' | 'refuse';
+  stepKey?: string;
+  outcomes?: string[];
+}
+
+/** The case detail the API returns (see server/API.md). */
+export async function caseDetail(deps: ServiceDeps, caseId: string, options: { history?: boolean } = {}) {
+  const db = deps.db.db;
+  const row = await db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+  if (!row) throw notFound(`Case ${caseId}`);
+  const definition = await loadVersion(db, deps.engine, row.process_id, row.version);
+  const calendar = deps.calendars(definition.procedure.calendar);
+  const now = deps.clock.now();
+  const steps = await db.selectFrom('case_steps').selectAll().where('case_id', '=', caseId).where('closed_at', 'is', null).orderBy('opened_at').execute();
+  const snapshot = fromJson<StoredSnapshot>(row.snapshot, { engine: { definitionHash: '', machine: null }, active: [], awaiting: [] });
+  const clock = fromJson<ClockInfo>(row.clock, {});
+  const openSteps: CaseStepView[] = steps.map((s) => ({
+    stepKey: s.step_key,
+    elementId: s.element_id,
+    name: s.name,
+    role: s.role,
+    unitId: s.unit_id,
+    openedAt: s.opened_at,
+    dueAt: s.due_at,
+    claimedBy: s.claimed_by,
+    outcomes: fromJson<string[]>(s.outcomes, []),
+    outsideClock: s.outside_clock === 1,
+    timeliness: s.due_at ? classifyOpen(now, s.due_at, calendar, deps.dueSoonMinutes) : null,
+  }));
+  const ended = row.ended_at !== null;
+  const actions: CaseAction[] = [];
+  if (!ended) {
+    for (const s of openSteps) {
+      actions.push({ action: 'complete', stepKey: s.stepKey, outcomes: s.outcomes });
+      actions.push({ action: s.claimedBy ? 'release' : 'claim', stepKey: s.stepKey });
+    }
+    if (clock.stoppedAt) actions.push({ action: 'resubmission' });
+    else if (!clock.finishedAt && calendar.workingMinutesBetween(row.effective_start, now) <= SUPPLEMENT_WINDOW_MINUTES) actions.push({ action: 'supplementRequest' });
+    if (row.apology_count === 0 && row.appointment_at && calendar.workingMinutesBetween(now, row.appointment_at) >= 8 * 60) actions.push({ action: 'apology' });
+    if (!clock.finishedAt) actions.push({ action: 'withdraw' }, { action: 'stop' });
+    if (row.status_code === STATUS.accepted) actions.push({ action: 'refuse' });
+  }
+  const history = options.history === false ? [] : await caseHistory(deps, caseId);
+  return {
+    id: row.id,
+    code: row.code,
+    processId: row.process_id,
+    version: row.version,
+    status: STATUS_NAMES[row.status_code] ?? String(row.status_code),
+    statusCode: row.status_code,
+    clock: row.clock_state,
+    receivedAt: row.received_at,
+    effectiveStart: row.effective_start,
+    appointmentAt: row.appointment_at,
+    dueAt: row.due_at,
+    endedAt: row.ended_at,
+    timeliness: row.timeliness ?? (row.due_at && !ended ? classifyOpen(now, row.due_at, calendar, deps.dueSoonMinutes) : null),
+    unitId: row.unit_id,
+    channel: row.channel,
+    applicant: fromJson<Applicant>(row.applicant, { name: '' }),
+    data: fromJson<CaseData>(row.data, {}),
+    caseVersion: row.case_version,
+    apologyCount: row.apology_count,
+    supplementRounds: row.supplement_rounds,
+    parentCaseId: row.parent_case_id,
+    openSteps,
+    history,
+    actions,
+    active: snapshot.active,
+  };
+}
+
+export type CaseDetail = Awaited<ReturnType<typeof caseDetail>>;
+
+/** The case's audit events in chain order. */
+export async function caseHistory(deps: ServiceDeps, caseId: string) {
+  const rows = await deps.db.db.selectFrom('audit_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    type: r.type,
+    at: r.at,
+    actor: r.actor,
+    unitId: r.unit_id,
+    elementId: r.element_id,
+    stepKey: r.step_key,
+    data: fromJson<Record<string, unknown>>(r.data, {}),
+    requestId: r.request_id,
+  }));
+}
+
+export const STATUS_NAMES: Record<number, string> = {
+  1: 'registered',
+  2: 'accepted',
+  3: 'refused',
+  4: 'inProcess',
+  5: 'supplementRequested',
+  6: 'feeRequested',
+  7: 'withdrawn',
+  8: 'stopped',
+  9: 'processed',
+  10: 'resultReturned',
+};
+
+export interface CaseQuery {
+  readonly status?: number;
+  readonly overdue?: boolean;
+  readonly dueSoon?: boolean;
+  readonly unitIds?: readonly string[];
+  /** With `unitIds`: also cases that have (had) a step in one of those units. */
+  readonly includeStepUnits?: boolean;
+  readonly processId?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly q?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+/** Lists cases newest first with a keyset cursor (`received_at|id`). */
+export async function listCases(deps: ServiceDeps, query: CaseQuery) {
+  const now = deps.clock.now();
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+  let q = deps.db.db.selectFrom('cases').select(['id', 'code', 'process_id', 'version', 'unit_id', 'status_code', 'clock_state', 'applicant', 'channel', 'received_at', 'appointment_at', 'due_at', 'ended_at', 'timeliness', 'case_version']);
+  if (query.status !== undefined) q = q.where('status_code', '=', query.status);
+  if (query.unitIds) {
+    const units = query.unitIds.length ? [...query.unitIds] : [''];
+    q = query.includeStepUnits
+      ? q.where((eb) => eb.or([eb('unit_id', 'in', units), eb('id', 'in', eb.selectFrom('case_steps').select('case_id').where('unit_id', 'in', units))]))
+      : q.where('unit_id', 'in', units);
+  }
+  if (query.processId) q = q.where('process_id', '=', query.processId);
+  if (query.from) q = q.where('received_at', '>=', toDbInstant(query.from));
+  if (query.to) q = q.where('received_at', '<', toDbInstant(query.to));
+  if (query.overdue) q = q.where('ended_at', 'is', null).where('due_at', '<', now);
+  if (query.dueSoon) q = q.where('ended_at', 'is', null).where('due_at', '>=', now).where('due_at', '<=', new Date(new Date(now).getTime() + 86_400_000 * 2).toISOString());
+  if (query.q) {
+    const like = `%${query.q.replaceAll('%', '').replaceAll('_', '')}%`;
+    q = q.where((eb) => eb.or([eb('code', 'like', like), eb('applicant', 'like', like)]));
+  }
+  if (query.cursor) {
+    const [at, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
+    if (at && id) q = q.where((eb) => eb.or([eb('received_at', '<', at), eb.and([eb('received_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      code: r.code,
+      processId: r.process_id,
+      version: r.version,
+      unitId: r.unit_id,
+      statusCode: r.status_code,
+      status: STATUS_NAMES[r.status_code] ?? String(r.status_code),
+      clock: r.clock_state,
+      applicant: fromJson<Applicant>(r.applicant, { name: '' }),
+      channel: r.channel,
+      receivedAt: r.received_at,
+      appointmentAt: r.appointment_at,
+      dueAt: r.due_at,
+      endedAt: r.ended_at,
+      timeliness: r.timeliness ?? (r.due_at && !r.ended_at ? (r.due_at < now ? 'overdue' : 'withinDeadline') : null),
+      caseVersion: r.case_version,
+    })),
+    nextCursor: rows.length > limit && last ? Buffer.from(`${last.received_at}|${last.id}`).toString('base64url') : null,
+  };
+}
+
+/** Open steps the caller may work on (role in unit), most urgent first. */
+export async function inbox(deps: ServiceDeps, roles: readonly { role: string; unitId: string }[], limit = 200) {
+  if (roles.length === 0) return [];
+  const now = deps.clock.now();
+  const rows = await deps.db.db
+    .selectFrom('case_steps as s')
+    .innerJoin('cases as c', 'c.id', 's.case_id')
+    .select(['s.case_id', 'c.code', 's.step_key', 's.element_id', 's.name', 's.role', 's.unit_id', 's.due_at', 's.opened_at', 's.claimed_by', 's.outcomes', 'c.process_id', 'c.version', 'c.case_version', 'c.status_code'])
+    .where('s.closed_at', 'is', null)
+    .where((eb) => eb.or(roles.map((r) => eb.and([eb('s.unit_id', '=', r.unitId), eb.or([eb('s.role', '=', r.role), eb('s.role', 'is', null)])]))))
+    .orderBy('s.due_at')
+    .orderBy('s.opened_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    caseId: r.case_id,
+    caseCode: r.code,
+    stepKey: r.step_key,
+    elementId: r.element_id,
+    name: r.name,
+    role: r.role,
+    unitId: r.unit_id,
+    openedAt: r.opened_at,
+    dueAt: r.due_at,
+    timeliness: r.due_at ? (r.due_at < now ? 'overdue' : 'withinDeadline') : null,
+    claimedBy: r.claimed_by,
+    outcomes: fromJson<string[]>(r.outcomes, []),
+    processId: r.process_id,
+    version: r.version,
+    caseVersion: r.case_version,
+    statusCode: r.status_code,
+  }));
+}
+
+/** The case row's owner unit and its open steps' units: who may see it. */
+export async function caseUnits(deps: ServiceDeps, caseId: string): Promise<{ unitId: string; stepUnits: string[] } | undefined> {
+  const row = await deps.db.db.selectFrom('cases').select('unit_id').where('id', '=', caseId).executeTakeFirst();
+  if (!row) return undefined;
+  const steps = await deps.db.db.selectFrom('case_steps').select('unit_id').distinct().where('case_id', '=', caseId).execute();
+  return { unitId: row.unit_id, stepUnits: steps.map((s) => s.unit_id).filter((u): u is string => u !== null) };
+}
+
+/** The step row a caller wants to act on (for access checks). */
+export async function stepOwner(deps: ServiceDeps, caseId: string, stepKey: string): Promise<{ role: string | null; unitId: string | null } | undefined> {
+  const step = await deps.db.db.selectFrom('case_steps').select(['role', 'unit_id']).where('case_id', '=', caseId).where('step_key', '=', stepKey).executeTakeFirst();
+  return step ? { role: step.role, unitId: step.unit_id } : undefined;
+}

@@ -1,0 +1,27 @@
+/** What every service call needs: its dependencies and who is acting. */
+import type { Clock } from '../clock.ts';
+import type { DbHandle } from '../storage/db.ts';
+import type { CalendarResolver, ProcedureEngine, ServiceHandler } from './ports.ts';
+
+export interface ServiceDeps {
+  readonly db: DbHandle;
+  readonly clock: Clock;
+  readonly engine: ProcedureEngine;
+  readonly calendars: CalendarResolver;
+  /** Service/script task handlers by name. */
+  readonly handlers: Readonly<Record<string, ServiceHandler>>;
+  /** Agency code in case codes (Circular 04/2025-style `<agency>-YYMMDD-NNNN`). */
+  readonly agencyCode: string;
+  /** "Due soon" starts this many working minutes before a deadline (default one working day). */
+  readonly dueSoonMinutes: number;
+}
+
+/** The caller, for attribution in the audit. System work (the scheduler) has no user. */
+export interface Actor {
+  readonly userId?: string;
+  readonly username?: string;
+  readonly unitId?: string;
+  readonly requestId?: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { username: 'system' };

@@ -1,0 +1,46 @@
+/** Loads deployed procedure versions for execution, cached by content hash (immutable rows). */
+import type { ProcedureSpec } from '../../engine/index.ts';
+import { Problem, notFound } from '../errors.ts';
+import { fromJson } from '../storage/db.ts';
+import type { DbOrTx } from '../storage/db.ts';
+import type { ProcedureEngine } from './ports.ts';
+
+export interface LoadedVersion {
+  readonly processId: string;
+  readonly version: number;
+  readonly hash: string;
+  /** The engine's runnable form, rebuilt from the stored XML once per process lifetime. */
+  readonly runnable: unknown;
+  readonly procedure: ProcedureSpec;
+  readonly retired: boolean;
+}
+
+// Versions never change once deployed, so a hash identifies the same compiled content in every
+// database; only `retired` can change, and it is re-read for the checks that need it.
+const byHash = new Map<string, Omit<LoadedVersion, 'retired'>>();
+
+/** The version a case runs on. */
+export async function loadVersion(db: DbOrTx, engine: ProcedureEngine, processId: string, version: number): Promise<LoadedVersion> {
+  const row = await db.selectFrom('procedure_versions').select(['hash', 'retired_at']).where('process_id', '=', processId).where('version', '=', version).executeTakeFirst();
+  if (!row) throw notFound(`Procedure ${processId} version ${version}`);
+  const cached = byHash.get(row.hash);
+  if (cached) return { ...cached, retired: row.retired_at !== null };
+  const full = await db.selectFrom('procedure_versions').select(['xml', 'procedure']).where('hash', '=', row.hash).executeTakeFirstOrThrow();
+  const { procedures } = await engine.compile(full.xml);
+  const runnable = procedures.find((p) => p.processId === processId && p.hash === row.hash)?.runnable;
+  if (runnable === undefined) throw new Problem('CONFLICT', `Procedure ${processId} version ${version} no longer compiles to the deployed content (hash ${row.hash}). The engine changed; redeploy the procedure.`);
+  const loaded = { processId, version, hash: row.hash, runnable, procedure: fromJson<ProcedureSpec>(full.procedure, { cutoffs: { desk: undefined, online: undefined, post: undefined }, supplementMode: 'restart' }) };
+  byHash.set(row.hash, loaded);
+  return { ...loaded, retired: row.retired_at !== null };
+}
+
+/** The newest version that is not retired. */
+export async function latestVersion(db: DbOrTx, engine: ProcedureEngine, processId: string): Promise<LoadedVersion> {
+  const row = await db.selectFrom('procedure_versions').select('version').where('process_id', '=', processId).where('retired_at', 'is', null).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  if (!row) {
+    const any = await db.selectFrom('procedures').select('process_id').where('process_id', '=', processId).executeTakeFirst();
+    if (any) throw new Problem('NOT_ALLOWED', `Every version of procedure ${processId} is retired. Deploy a new version first.`);
+    throw notFound(`Procedure ${processId}`);
+  }
+  return loadVersion(db, engine, processId, row.version);
+}
