@@ -4,7 +4,7 @@
  */
 import ModelerModule from 'bpmn-js/lib/Modeler.js';
 import NavigatedViewerModule from 'bpmn-js/lib/NavigatedViewer.js';
-import qtDescriptor from '../engine/bpmn/qt.json' with { type: 'json' };
+import { qtModdleDescriptor } from '../engine/index.ts';
 
 // bpmn-js ships ES modules without "type": "module", so TypeScript types the default import as the
 // CommonJS namespace while esbuild (which bundles this file) hands over the class itself.
@@ -16,7 +16,7 @@ export type Modeler = InstanceType<ModelerClass>;
 export type NavigatedViewer = InstanceType<NavigatedViewerClass>;
 
 /** Pass as `moddleExtensions` to every bpmn-js instance. */
-export const MODDLE_EXTENSIONS = { qt: qtDescriptor };
+export const MODDLE_EXTENSIONS = { qt: qtModdleDescriptor };
 
 /** The subset of diagram-js services the pages use, typed loosely by name. */
 export interface Canvas {

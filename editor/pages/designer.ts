@@ -1,10 +1,10 @@
 /**
  * #/designer[/:processId] — bpmn-js Modeler with the properties panel and our "Quy trình (qt)"
- * group. Every change is validated by the server after a short pause; the diagnostics are drawn
+ * group. Every change is validated by the engine in the browser after a short pause; the diagnostics are drawn
  * on the elements they name and listed below the canvas. "Triển khai" deploys a new version.
  */
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
-import type { Diagnostic } from '../../engine/index.ts';
+import { readProcedure, type Diagnostic } from '../../engine/index.ts';
 import { ApiError, api, type Procedure } from '../api-client.ts';
 import { showMessage, type Page } from '../app.ts';
 import { MODDLE_EXTENSIONS, Modeler, type Canvas, type ElementRegistry } from '../bpmn.ts';
@@ -42,12 +42,15 @@ export const designerPage: Page = async (root, { params }) => {
   const deployButton = el('button', { type: 'button', class: 'primary', id: 'deploy' }, 'Triển khai');
   const validateButton = el('button', { type: 'button', id: 'validate' }, 'Kiểm tra');
   const downloadButton = el('button', { type: 'button', id: 'download' }, 'Tải XML');
+  const fileInput = el('input', { type: 'file', id: 'open-file', accept: '.bpmn,.xml,application/xml,text/xml', hidden: true });
+  const openButton = el('button', { type: 'button', id: 'open' }, 'Mở tệp…');
+  openButton.addEventListener('click', () => fileInput.click());
   const canvasHost = el('div', { class: 'diagram designer-canvas', id: 'designer-canvas' });
   const panelHost = el('div', { class: 'properties', id: 'properties-panel' });
   const list = el('section', { class: 'card', id: 'diagnostics' });
 
   replace(root,
-    el('div', { class: 'toolbar' }, el('h1', {}, 'Thiết kế quy trình'), picker, validateButton, deployButton, downloadButton, status),
+    el('div', { class: 'toolbar' }, el('h1', {}, 'Thiết kế quy trình'), picker, openButton, fileInput, validateButton, deployButton, downloadButton, status),
     el('div', { class: 'designer' }, canvasHost, panelHost),
     list);
 
@@ -59,33 +62,33 @@ export const designerPage: Page = async (root, { params }) => {
     additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, qtPropertiesModule, translateModule],
   });
 
+  // Live checks run the engine in the browser (same code as the server, no round trip);
+  // "Kiểm tra" and deploy ask the server, which is authoritative.
   let generation = 0;
-  const validate = async (): Promise<Diagnostic[] | undefined> => {
+  const validate = async (where: 'browser' | 'server'): Promise<void> => {
     const mine = ++generation;
     const { xml } = await modeler.saveXML({ format: true });
-    if (!xml) return undefined;
+    if (!xml) return;
     status.textContent = 'Đang kiểm tra…';
     try {
-      const result = await api.validate(xml);
-      if (mine !== generation) return undefined;
-      showDiagnostics(result.diagnostics);
-      return [...result.diagnostics];
+      const diagnostics = where === 'browser' ? (await readProcedure(xml)).diagnostics : (await api.validate(xml)).diagnostics;
+      if (mine === generation) showDiagnostics(diagnostics, where);
     } catch (error) {
       // A refused diagram may come back as a problem+json carrying its diagnostics.
       if (error instanceof ApiError && error.diagnostics.length > 0) {
-        showDiagnostics(error.diagnostics);
-        return [...error.diagnostics];
+        if (mine === generation) showDiagnostics(error.diagnostics, where);
+        return;
       }
       status.textContent = '';
       showMessage(error);
-      return undefined;
     }
   };
 
-  const showDiagnostics = (diagnostics: readonly Diagnostic[]): void => {
+  const showDiagnostics = (diagnostics: readonly Diagnostic[], where: 'browser' | 'server'): void => {
     drawDiagnostics(modeler, diagnostics);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    status.textContent = errors > 0 ? `${errors} lỗi, ${diagnostics.length - errors} cảnh báo` : diagnostics.length > 0 ? `Hợp lệ, ${diagnostics.length} cảnh báo` : 'Hợp lệ';
+    const verdict = errors > 0 ? `${errors} lỗi, ${diagnostics.length - errors} cảnh báo` : diagnostics.length > 0 ? `Hợp lệ, ${diagnostics.length} cảnh báo` : 'Hợp lệ';
+    status.textContent = `${verdict}${where === 'server' ? ' (máy chủ đã kiểm tra)' : ''}`;
     status.className = errors > 0 ? 't-late' : 't-ok';
     renderList(list, diagnostics, (elementId) => {
       const element = modeler.get<ElementRegistry>('elementRegistry').get(elementId);
@@ -98,10 +101,19 @@ export const designerPage: Page = async (root, { params }) => {
   let timer: number | undefined;
   modeler.on('commandStack.changed', () => {
     window.clearTimeout(timer);
-    timer = window.setTimeout(() => void validate(), VALIDATE_DELAY_MS);
+    timer = window.setTimeout(() => void validate('browser'), VALIDATE_DELAY_MS);
   });
 
-  validateButton.addEventListener('click', () => void validate());
+  validateButton.addEventListener('click', () => void validate('server'));
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    if (!file) return;
+    void file.text()
+      .then((text) => modeler.importXML(text))
+      .then(() => { modeler.get<Canvas>('canvas').zoom('fit-viewport', 'auto'); return validate('browser'); })
+      .catch((error: unknown) => showMessage(`Không đọc được tệp BPMN: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => { fileInput.value = ''; });
+  });
   downloadButton.addEventListener('click', () => void download(modeler));
   deployButton.addEventListener('click', () => {
     deployButton.disabled = true;
@@ -111,7 +123,7 @@ export const designerPage: Page = async (root, { params }) => {
   const xml = processId ? await latestXml(procedures, processId) : NEW_DIAGRAM;
   await modeler.importXML(xml);
   modeler.get<Canvas>('canvas').zoom('fit-viewport', 'auto');
-  await validate();
+  await validate('browser');
   return () => {
     window.clearTimeout(timer);
     modeler.destroy();

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser } from './browser.ts';
+import { demoAccount, logIn, screenshot } from './helpers.ts';
+import { startServer, type RunningServer } from './server.ts';
+
+const PROCEDURE = 'thin-slice';
+
+describe('thin slice in the browser', () => {
+  let server: RunningServer;
+  let browser: TestBrowser;
+  let page: Page;
+  let caseCode = '';
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('should log the desk officer in and land on the inbox', async () => {
+    // given the demo officer of the one-stop desk
+    const officer = demoAccount('officer', 'CB-TTPVHCC');
+    // when
+    await logIn(page, server.baseUrl, officer);
+    // then
+    await page.waitForSelector('#receive-form');
+    expect(page.url()).toMatch(/#\/inbox$/);
+    expect(await page.textContent('#who')).toContain(officer.displayName);
+  });
+
+  it('should list the deployed thin-slice procedure', async () => {
+    await page.goto(`${server.baseUrl}/#/procedures`);
+    const row = page.locator(`#procedures tr[data-process-id="${PROCEDURE}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Lát mỏng');
+    await screenshot(page, 'thin-slice-1-procedures');
+  });
+
+  it('should receive a dossier and open its case page with the first step highlighted', async () => {
+    // given
+    await page.goto(`${server.baseUrl}/#/inbox`);
+    await page.waitForSelector('#receive-form');
+    // when
+    await page.selectOption('#receive-procedure', PROCEDURE);
+    await page.fill('#receive-name', 'Nguyễn Thị Thu Hằng');
+    await page.fill('#receive-id-number', '001190012345');
+    await page.click('#receive-form button[type=submit]');
+    // then the case page shows the diagram with the receipt step active
+    await page.waitForSelector('#case-diagram .djs-element.qt-active[data-element-id="Task_Receive"]');
+    caseCode = (await page.textContent('#case-code')) ?? '';
+    expect(caseCode).not.toBe('');
+    expect(await page.textContent('#case-summary')).toContain('Nguyễn Thị Thu Hằng');
+    expect(await page.locator('#case-diagram .djs-element.qt-active').count()).toBe(1);
+    await screenshot(page, 'thin-slice-2-case-received');
+  });
+
+  it('should show the new case in the inbox', async () => {
+    await page.goto(`${server.baseUrl}/#/inbox`);
+    const row = page.locator('#inbox tbody tr', { hasText: caseCode });
+    await row.waitFor();
+    expect(await row.getAttribute('data-step')).toBe('Task_Receive');
+    expect(await row.locator('.badge').textContent()).not.toBe('—');
+    await screenshot(page, 'thin-slice-3-inbox');
+  });
+
+  it('should complete the first step from the case page and show the next step', async () => {
+    // given
+    await page.locator('#inbox tbody tr', { hasText: caseCode }).locator('a').click();
+    await page.waitForSelector('#case-actions .step-action[data-step="Task_Receive"] button');
+    // when
+    await page.click('#case-actions .step-action[data-step="Task_Receive"] button');
+    // then the handling step is active, the receipt step is done and the history says so
+    await page.waitForSelector('#case-diagram .djs-element.qt-active[data-element-id="Task_Handle"]');
+    expect(await page.locator('#case-diagram .djs-element.qt-done[data-element-id="Task_Receive"]').count()).toBe(1);
+    expect(await page.locator('#history tr[data-type="step.completed"]').count()).toBeGreaterThanOrEqual(1);
+    await screenshot(page, 'thin-slice-4-next-step');
+    expect(browser.errors.filter((e) => !/status of 40[139]/.test(e))).toEqual([]);
+  });
+});
