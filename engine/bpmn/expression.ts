@@ -13,9 +13,15 @@ export type Translation =
   | { readonly ok: true; readonly condition: Condition }
   | { readonly ok: false; readonly code: 'UNSUPPORTED_EXPRESSION' | 'INVALID_EXPRESSION'; readonly reason: string };
 
-/** Script languages a `language` attribute may name that we translate; anything else is refused. */
-const FEEL_LANGUAGES = new Set(['', 'feel', 'http://www.omg.org/spec/feel/20140401', 'https://www.omg.org/spec/dmn/20191111/model/', 'http://www.omg.org/spec/dmn/20180521/feel/']);
-const JUEL_LANGUAGES = new Set(['juel', 'uel', 'http://www.w3.org/1999/xpath']);
+/** FEEL by name or by an OMG DMN URI (Trisotech writes the DMN model/FEEL namespace). */
+function isFeelLanguage(language: string): boolean {
+  return language === '' || language === 'feel' || /omg\.org\/spec\/(dmn|feel)\//.test(language);
+}
+
+/** JUEL by name; BPMN's default XPath is accepted only for `${…}` bodies, which are JUEL in practice. */
+function isJuelLanguage(language: string): boolean {
+  return language === 'juel' || language === 'uel' || language === 'http://www.w3.org/1999/xpath';
+}
 
 /**
  * Checks FEEL syntax with feelin's parser (which recovers from errors, marking them in the tree).
@@ -210,12 +216,12 @@ export function translateExpression(source: string, language?: string): Translat
   const lang = (language ?? '').trim().toLowerCase();
   const juel = JUEL_WRAPPED.exec(text);
   if (juel) {
-    if (!FEEL_LANGUAGES.has(lang) && !JUEL_LANGUAGES.has(lang)) return unsupported(`the language "${language}" cannot be evaluated`);
+    if (!isFeelLanguage(lang) && !isJuelLanguage(lang)) return unsupported(`the language "${language}" cannot be evaluated`);
     const translated = juelToFeel(juel[1] ?? '');
     if (!translated.ok) return unsupported(`the JUEL expression ${text} cannot be translated to FEEL: ${translated.reason}`);
     return checked({ language: 'juel', source, feel: translated.feel });
   }
-  if (!FEEL_LANGUAGES.has(lang)) return unsupported(`the language "${language}" cannot be evaluated (scripts are never run from a diagram)`);
+  if (!isFeelLanguage(lang)) return unsupported(`the language "${language}" cannot be evaluated (scripts are never run from a diagram)`);
   if (text.startsWith('=')) return checked({ language: 'camunda8', source, feel: text.slice(1).trim() });
   return checked({ language: 'feel', source, feel: text });
 }

@@ -49,6 +49,8 @@ function collectWarning(warning: ModdleWarning, diagnostics: DiagnosticCollector
   }
   const unresolved = /unresolved reference <([^>]*)>/.exec(message);
   if (unresolved) {
+    // Diagram-interchange references (shapes, label styles) do not affect what runs.
+    if (/^(bpmndi|di|dc):/.test(warning.property ?? '')) return;
     diagnostics.warning('UNRESOLVED_REFERENCE', `A reference${warning.property ? ` (${warning.property})` : ''} points to "${unresolved[1]}", which is not defined in this file. Fix the reference or define the element.`, idOf(warning));
     return;
   }

@@ -425,7 +425,7 @@ class Validator {
       if ((successors.get(node.id) ?? []).length > 0) continue;
       terminal.push(node.id);
       const endsPath = node.kind === 'EndEvent' || (node.kind === 'SubProcess' && node.triggeredByEvent) || (node.kind === 'IntermediateThrowEvent' && node.trigger.kind === 'link');
-      const isolated = node.incoming.length === 0 && node.kind !== 'StartEvent' && node.kind !== 'BoundaryEvent';
+      const isolated = node.kind === 'BoundaryEvent' ? !nodes.has(node.attachedToId) : node.incoming.length === 0 && node.kind !== 'StartEvent';
       if (!endsPath && !isolated) {
         this.add('DEAD_END', this.behaviour, `${label(node)} has no outgoing sequence flow, so the path stops there without an end event. Connect it to the next element or to an end event.`, this.at(node));
       }
@@ -459,7 +459,12 @@ class Validator {
       const source = ownerOf(flow.sourceRef);
       const target = ownerOf(flow.targetRef);
       const dangling = [source === undefined ? `source${flow.sourceRef ? ` "${flow.sourceRef}"` : ''}` : '', target === undefined ? `target${flow.targetRef ? ` "${flow.targetRef}"` : ''}` : ''].filter((end) => end !== '');
-      if (dangling.length > 0) {
+      const pooled = new Set(definitions.participants.map((participant) => participant.processId));
+      const poolless = [flow.sourceRef, flow.targetRef].filter((ref) => processOfNode.has(ref) && !pooled.has(processOfNode.get(ref)));
+      if (dangling.length === 0 && poolless.length > 0) {
+        const processId = processOfNode.get(poolless[0] ?? '') ?? '';
+        this.add('MESSAGE_FLOW_DANGLING', 'error', `Message flow "${flow.id}" connects to "${poolless[0]}" in process "${processId}", which is not a pool of the collaboration. Add a participant (pool) for process "${processId}" or reconnect the message flow.`, { elementId: flow.id });
+      } else if (dangling.length > 0) {
         this.add('MESSAGE_FLOW_DANGLING', 'error', `Message flow "${flow.id}" points nowhere: its ${dangling.join(' and ')} is not a pool or an element of this file. Connect both ends to pools, tasks or events.`, { elementId: flow.id });
       } else if (source === target) {
         this.add('MESSAGE_FLOW_SAME_POOL', 'error', `Message flow "${flow.id}" connects two elements of the same pool. Use a sequence flow inside a pool; message flows go between pools.`, { elementId: flow.id });
