@@ -70,6 +70,9 @@ function eventFor(step: ScenarioStep, state: StepResult): EngineEvent {
   if (step.complete !== undefined) {
     const byKey = state.openSteps.find((s) => s.stepKey === step.complete);
     const byElement = state.openSteps.filter((s) => s.elementId === step.complete);
+    if (!byKey && byElement.length !== 1 && step.expectError) {
+      return { type: 'COMPLETE', stepKey: step.complete, ...(step.outcome !== undefined ? { outcome: step.outcome } : {}) };
+    }
     if (!byKey && byElement.length !== 1) {
       throw new Error(`"complete": "${step.complete}" must name one open step; open: ${state.openSteps.map((s) => s.stepKey).join(', ') || 'none'}`);
     }
