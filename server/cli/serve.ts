@@ -1,0 +1,125 @@
+/**
+ * `quytrinh serve` (`npm start`): migrate the database, deploy processes/, create the demo
+ * accounts on first start, build the browser app, serve API + app, run the scheduler, and stop
+ * cleanly on Ctrl-C / SIGTERM.
+ */
+import { readdirSync, statSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
+import { createApp, serviceDeps } from '../app.ts';
+import { ensureDemoUsers, formatDemoAccounts } from '../auth/demo.ts';
+import { systemClock } from '../clock.ts';
+import { toProblem } from '../errors.ts';
+import { createScheduler } from '../scheduler/scheduler.ts';
+import { deployProcedures } from '../services/procedures.ts';
+import { DEFAULT_DB_URL, createDb } from '../storage/db.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
+import { EXIT } from './index.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+const USAGE = `Usage: quytrinh serve [--port 3000] [--db ./data/quytrinh.db | postgres://…] [--no-editor]
+
+  --port       port to listen on (env PORT; default 3000)
+  --db         SQLite file, or a postgres:// URL for several instances (env DATABASE_URL; default ${DEFAULT_DB_URL})
+  --processes  folder of *.bpmn procedures deployed on start (default processes/)
+  --no-editor  serve the API only (skip building the browser app)
+`;
+
+/** Every `*.bpmn` file under a folder, sorted. */
+function bpmnFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.sort().flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return bpmnFiles(path);
+    return name.endsWith('.bpmn') ? [path] : [];
+  });
+}
+
+async function buildBrowserApp(): Promise<string | undefined> {
+  try {
+    const { buildEditor } = (await import('../../editor/build.ts')) as { buildEditor: () => Promise<{ outdir: string }> };
+    return (await buildEditor()).outdir;
+  } catch (error) {
+    console.warn(`quytrinh: the browser app could not be built (${error instanceof Error ? error.message : String(error)}); serving the API only.`);
+    return undefined;
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseArgs({ args, options: { port: { type: 'string' }, db: { type: 'string' }, processes: { type: 'string' }, 'no-editor': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  const port = Number(options.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`quytrinh serve: --port must be a port number\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const url = options.db ?? process.env.DATABASE_URL ?? DEFAULT_DB_URL;
+  const handle = createDb(url);
+  const clock = systemClock;
+  await migrateToLatest(handle.db);
+
+  const deps = serviceDeps({ db: handle, clock });
+  const processesDir = resolve(options.processes ?? join(ROOT, 'processes'));
+  for (const file of bpmnFiles(processesDir)) {
+    try {
+      for (const r of await deployProcedures(deps, { username: 'system' }, readFileSync(file, 'utf8'))) {
+        if (r.created) console.log(`deployed ${r.processId} v${r.version} (${relative(ROOT, file)})`);
+      }
+    } catch (error) {
+      const problem = toProblem(error, () => {});
+      const first = problem.diagnostics?.find((d) => d.severity === 'error');
+      console.warn(`quytrinh: ${relative(ROOT, file)} was not deployed: ${problem.detail}${first ? ` — ${first.elementId ?? ''} ${first.message}` : ''}`);
+    }
+  }
+
+  const created = await ensureDemoUsers(handle.db, clock.now());
+  if (created.length) console.log(formatDemoAccounts(created));
+
+  const staticDir = options['no-editor'] ? undefined : await buildBrowserApp();
+  const app = createApp({ db: handle, clock, ...(staticDir ? { staticDir } : {}) });
+  const scheduler = createScheduler(deps, process.env.WEBHOOK_URL ? { outbox: { webhookUrl: process.env.WEBHOOK_URL } } : {});
+
+  const server: ServerType = await new Promise((ready, fail) => {
+    const s = serve({ fetch: app.fetch, port }, () => ready(s));
+    s.once('error', fail);
+  });
+  scheduler.start();
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  console.log(`quytrinh listening on http://localhost:${actualPort}`);
+
+  await new Promise<void>((stopped) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      console.log('quytrinh: stopping…');
+      server.close(() => stopped());
+      // Keep-alive connections would hold close() open; the browser reconnects anyway.
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await scheduler.stop();
+  await handle.close();
+  console.log('quytrinh: stopped');
+  return EXIT.ok;
+}
