@@ -15,9 +15,10 @@
 import { DateTime } from 'luxon';
 import { DeadlineCalendarError } from '../errors.ts';
 import type { Norm } from './norm.ts';
-import { DAY_MS, MAX_YEAR, MIN_YEAR, MINUTE_MS, VN_OFFSET_MS, VN_ZONE, civilOf, epochDayOf, formatHhMm, isoDateOf, isoWeekdayOf, localDayOf, parseHhMm, parseIsoDate } from './days.ts';
+import { DAY_MS, MAX_YEAR, MIN_YEAR, MINUTE_MS, VN_OFFSET_MS, civilOf, epochDayOf, formatHhMm, isoDateOf, isoWeekdayOf, localDayOf, parseHhMm, parseIsoDate } from './days.ts';
 import { holidaysOfYear, weekdayName } from './holidays.ts';
 import { BUILTIN_CALENDARS } from './data/vietnam.ts';
+import { VIETNAM_ZONE } from './zone.ts';
 import { WEEKDAYS, resolveCalendarSpec } from './spec.ts';
 import type { CalendarResolver, CalendarSpec, DayOverride, ResolvedCalendarSpec, TimeRange } from './spec.ts';
 
@@ -88,6 +89,8 @@ export interface WorkingCalendar {
    * non-working day → the opening of the next working day ("đầu giờ ngày làm việc tiếp theo").
    */
   effectiveStart(receivedAt: InstantInput, cutoff?: string): DateTime;
+  /** {@link effectiveStart} on epoch milliseconds. */
+  effectiveStartMs(receivedMs: number, cutoff?: string): number;
   /** The first working instant at or after `from`. */
   nextWorkingInstant(from: InstantInput): DateTime;
   /** Whether an instant lies inside office hours (intervals are half-open: 17:00 is not). */
@@ -115,12 +118,36 @@ interface YearTable {
   readonly days: readonly DayInfo[];
 }
 
+/** The ISO forms the server and CLI produce: `YYYY-MM-DDTHH:mm[:ss[.sss]][Z|±HH:mm]`. */
+const COMMON_ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** Parses the common ISO forms without luxon (ten times faster); undefined for anything else. */
+function parseCommonIso(text: string): number | undefined {
+  const m = COMMON_ISO.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = s === undefined ? 0 : Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const epochDay = epochDayOf(Number(y), month, day);
+  if (civilOf(epochDay).day !== day) return undefined;
+  const offsetMs = zone === undefined ? VN_OFFSET_MS : zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * MINUTE_MS;
+  // Without an offset the text is Vietnam local time, which is UTC+7 only since 1975.
+  if (zone === undefined && Number(y) < MIN_YEAR) return undefined;
+  return epochDay * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + (frac === undefined ? 0 : Number(frac.padEnd(3, '0'))) - offsetMs;
+}
+
 /** Converts any accepted instant to epoch milliseconds; throws {@link DeadlineCalendarError} when unreadable. */
 export function toEpochMs(input: InstantInput): number {
   if (typeof input === 'number') {
     if (Number.isFinite(input)) return input;
   } else if (typeof input === 'string') {
-    const parsed = DateTime.fromISO(input, { zone: VN_ZONE, setZone: false });
+    const fast = parseCommonIso(input);
+    if (fast !== undefined) return fast;
+    const parsed = DateTime.fromISO(input, { zone: VIETNAM_ZONE });
     if (parsed.isValid) return parsed.toMillis();
   } else if (input instanceof Date) {
     const ms = input.getTime();
@@ -133,7 +160,7 @@ export function toEpochMs(input: InstantInput): number {
 
 /** A luxon DateTime in Asia/Ho_Chi_Minh for epoch milliseconds. */
 export function toVnDateTime(ms: number): DateTime {
-  return DateTime.fromMillis(ms, { zone: VN_ZONE });
+  return DateTime.fromMillis(ms, { zone: VIETNAM_ZONE });
 }
 
 function assertNormAmount(norm: Norm): void {
@@ -421,6 +448,7 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
       return ms / MINUTE_MS;
     },
     workingMsBetween,
+    effectiveStartMs: (receivedMs, cutoff = '15:00') => effectiveStartMs(receivedMs, cutoff),
     effectiveStart: (receivedAt, cutoff = '15:00') => toVnDateTime(effectiveStartMs(toEpochMs(receivedAt), cutoff)),
     nextWorkingInstant: (from) => toVnDateTime(nextWorkingMs(toEpochMs(from))),
     isWorkingInstant: (instant) => isWorkingMs(toEpochMs(instant)),

@@ -249,3 +249,25 @@ describe('working calendar: timeliness', () => {
     expect(classifyOpen('2026-03-06T17:00:01', due, cal)).toBe('overdue');
   });
 });
+
+describe('working calendar: instants and zone', () => {
+  it('should return DateTimes in Asia/Ho_Chi_Minh that equal luxon IANA DateTimes', async () => {
+    const { DateTime } = await import('luxon');
+    const due = cal.addNorm('2026-03-02T07:30', wd(1));
+    expect(due.zoneName).toBe('Asia/Ho_Chi_Minh');
+    const iana = DateTime.fromISO('2026-03-02T17:00', { zone: 'Asia/Ho_Chi_Minh' });
+    expect(due.equals(iana)).toBe(true);
+    expect(due.toFormat('dd/MM/yyyy HH:mm')).toBe('02/03/2026 17:00');
+    expect(due.setZone('UTC').toISO()).toBe('2026-03-02T10:00:00.000Z');
+  });
+
+  it('should read ISO strings with and without offset, fractions and a space separator alike', () => {
+    const expected = cal.addNorm('2026-03-02T08:00', wh(1)).toMillis();
+    for (const text of ['2026-03-02T08:00:00+07:00', '2026-03-02T01:00:00.000Z', '2026-03-02 08:00', '2026-03-02T08:00:00.000', '2026-03-02T03:00:00-05:00']) {
+      expect(cal.addNorm(text, wh(1)).toMillis()).toBe(expected);
+    }
+    // Forms outside the fast path still go through luxon.
+    expect(cal.addNorm('2026-03-02T08:00:00.000000+07:00', wh(1)).toMillis()).toBe(expected);
+    expect(() => cal.addNorm('2026-02-30T08:00', wh(1))).toThrow(DeadlineCalendarError);
+  });
+});
