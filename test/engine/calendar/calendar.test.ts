@@ -263,7 +263,7 @@ describe('working calendar: instants and zone', () => {
 
   it('should read ISO strings with and without offset, fractions and a space separator alike', () => {
     const expected = cal.addNorm('2026-03-02T08:00', wh(1)).toMillis();
-    for (const text of ['2026-03-02T08:00:00+07:00', '2026-03-02T01:00:00.000Z', '2026-03-02 08:00', '2026-03-02T08:00:00.000', '2026-03-02T03:00:00-05:00']) {
+    for (const text of ['2026-03-02T08:00:00+07:00', '2026-03-02T01:00:00.000Z', '2026-03-02 08:00', '2026-03-02T08:00:00.000', '2026-03-01T20:00:00-05:00']) {
       expect(cal.addNorm(text, wh(1)).toMillis()).toBe(expected);
     }
     // Forms outside the fast path still go through luxon.
