@@ -13,8 +13,10 @@ import type { AppEnv } from './auth/principal.ts';
 import type { Clock } from './clock.ts';
 import { Problem, problemResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './routes/auth.ts';
 import { caseRoutes } from './routes/cases.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { procedureRoutes } from './routes/procedures.ts';
 import { userRoutes } from './routes/users.ts';
 import type { ServiceDeps } from './services/context.ts';
@@ -76,6 +78,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Auth and user routes carry their full /api paths; the case-work routes are mounted under /api.
   app.route('/', authRoutes({ db: deps.db, clock: deps.clock }));
   app.route('/', userRoutes({ db: deps.db, clock: deps.clock }));
+  app.route('/', auditRoutes({ db: deps.db }));
+  app.route('/', documentRoutes({ db: deps.db, clock: deps.clock, calendars: services.calendars }));
   app.route('/api', procedureRoutes(services));
   app.route('/api', caseRoutes(services));
 

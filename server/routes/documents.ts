@@ -1,0 +1,54 @@
+/**
+ * GET /api/cases/:id/documents/:form — the printable forms of a case (receipt, supplement,
+ * refusal, apology, control-slip). Mount with `app.route('/', documentRoutes(deps))`.
+ */
+import { Hono } from 'hono';
+import type { WorkingTime } from '../../engine/index.ts';
+import type { Clock } from '../clock.ts';
+import { forbidden, notFound } from '../errors.ts';
+import type { DbHandle, DbOrTx } from '../storage/db.ts';
+import { hasRole, principalOrThrow } from '../auth/access.ts';
+import { asDb } from '../auth/middleware.ts';
+import type { AppEnv, Principal } from '../auth/principal.ts';
+import { FORMS, isFormName, renderCaseDocument } from '../documents/index.ts';
+
+export interface DocumentRouteDeps {
+  readonly db: DbHandle | DbOrTx;
+  readonly clock: Clock;
+  /** The default working calendar (`calendars(undefined)` of the services); used for step results without a recorded due instant. */
+  readonly calendars?: (name: string | undefined) => WorkingTime;
+  /** Place printed before the date line, e.g. "Cao Bằng". */
+  readonly place?: string;
+}
+
+/** Reviewers and admins see every case; others the cases of their units (receiving or handling). */
+async function canSeeCase(db: DbOrTx, principal: Principal, caseId: string): Promise<boolean> {
+  if (hasRole(principal, 'reviewer', 'admin')) return true;
+  const units = new Set(principal.roles.map((r) => r.unitId));
+  const row = await db.selectFrom('cases').select('unit_id').where('id', '=', caseId).executeTakeFirst();
+  if (!row) throw notFound(`Case "${caseId}"`);
+  if (units.has(row.unit_id)) return true;
+  const stepUnits = await db.selectFrom('case_steps').select('unit_id').distinct().where('case_id', '=', caseId).execute();
+  return stepUnits.some((s) => s.unit_id !== null && units.has(s.unit_id));
+}
+
+export function documentRoutes(deps: DocumentRouteDeps): Hono<AppEnv> {
+  const db = asDb(deps.db);
+  const app = new Hono<AppEnv>();
+  app.get('/api/cases/:id/documents/:form', async (c) => {
+    const principal = principalOrThrow(c.get('principal'));
+    const { id, form } = c.req.param();
+    if (!isFormName(form)) throw notFound(`The form "${form}" (choose one of ${FORMS.join(', ')})`);
+    if (!(await canSeeCase(db, principal, id))) throw forbidden('This case belongs to units you do not work in.');
+    const html = await renderCaseDocument(db, id, form, {
+      now: deps.clock.now(),
+      ...(deps.calendars && { workingTime: deps.calendars(undefined) }),
+      ...(deps.place !== undefined && { place: deps.place }),
+    });
+    // Everything printed is escaped; the policy is a second line of defence (no scripts at all).
+    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    c.header('x-content-type-options', 'nosniff');
+    return c.html(html);
+  });
+  return app;
+}
