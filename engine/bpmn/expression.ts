@@ -199,9 +199,14 @@ export function juelToFeel(inner: string): { ok: true; feel: string } | { ok: fa
     return { ok: true, feel: new JuelToFeel(tokenize(inner)).translate() };
   } catch (cause) {
     if (cause instanceof Unsupported) return { ok: false, reason: cause.message };
+    // The descent recurses per nesting level; absurd nesting exhausts the stack.
+    if (cause instanceof RangeError) return { ok: false, reason: 'it is nested too deeply' };
     throw cause;
   }
 }
+
+/** Conditions in real procedures are one line; anything longer is refused before translation. */
+export const MAX_EXPRESSION_LENGTH = 4000;
 
 const JUEL_WRAPPED = /^\s*[$#]\{([\s\S]*)\}\s*$/;
 
@@ -213,6 +218,7 @@ const JUEL_WRAPPED = /^\s*[$#]\{([\s\S]*)\}\s*$/;
  */
 export function translateExpression(source: string, language?: string): Translation {
   const text = source.trim();
+  if (text.length > MAX_EXPRESSION_LENGTH) return unsupported(`the expression has ${text.length} characters, more than ${MAX_EXPRESSION_LENGTH}`);
   const lang = (language ?? '').trim().toLowerCase();
   const juel = JUEL_WRAPPED.exec(text);
   if (juel) {

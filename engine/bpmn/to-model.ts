@@ -400,16 +400,16 @@ class ModelBuilder {
     const vendorRole = vendorAttr(el, 'candidateGroups') ?? text(zeebeExtension(el, 'assignmentDefinition'), 'candidateGroups');
     const role = qtText(el, 'role') ?? vendorRole ?? innermost?.role ?? innermost?.name;
     const unit = qtText(el, 'unit') ?? [...lanes].reverse().find((lane) => lane.unit !== undefined)?.unit;
-    const outcomes: string[] = [];
+    const outcomes = new Set<string>();
     for (const outcome of (qtText(el, 'outcomes') ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '')) {
-      if (outcomes.includes(outcome)) this.diagnostics.warning('OUTCOME_DUPLICATE', `Outcome "${outcome}" is listed twice in qt:outcomes. Remove the duplicate.`, where);
-      else outcomes.push(outcome);
+      if (outcomes.has(outcome)) this.diagnostics.warning('OUTCOME_DUPLICATE', `Outcome "${outcome}" is listed twice in qt:outcomes. Remove the duplicate.`, where);
+      else outcomes.add(outcome);
     }
     return {
       ...(norm ? { norm } : {}),
       ...(role ? { role } : {}),
       ...(unit ? { unit } : {}),
-      outcomes,
+      outcomes: [...outcomes],
       outsideClock: qtValue(el, 'outsideClock') === true,
     };
   }

@@ -92,6 +92,15 @@ function atomsOverlap(a: Atom, b: Atom): boolean | undefined {
   return !lowOpen && !highOpen;
 }
 
+/** Overlap is checked pairwise; beyond this many branches the gateway is not a real decision. */
+const MAX_OVERLAP_BRANCHES = 64;
+
+function appendTo(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function normalizeFeel(feel: string): string {
   // Whitespace outside string literals carries no meaning.
   return stripOuterParentheses(feel).replace(/("(?:[^"\\]|\\.)*")|\s+/g, (_match, literal: string | undefined) => literal ?? '');
@@ -353,6 +362,7 @@ class Validator {
 
   private checkOverlap(node: FlowNode, flows: readonly SequenceFlow[]): void {
     const conditioned = flows.filter((flow) => flow.condition);
+    if (conditioned.length > MAX_OVERLAP_BRANCHES) return;
     for (let i = 0; i < conditioned.length; i++) {
       for (let j = i + 1; j < conditioned.length; j++) {
         const a = conditioned[i];
@@ -374,11 +384,7 @@ class Validator {
   /** Forward reachability from the scope's entries, and backward from its ends. */
   private checkReachability(graph: FlowGraph, nodes: ReadonlyMap<string, FlowNode>, flows: ReadonlyMap<string, SequenceFlow>): void {
     const successors = new Map<string, string[]>();
-    const link = (from: string, to: string): void => {
-      const list = successors.get(from);
-      if (list) list.push(to);
-      else successors.set(from, [to]);
-    };
+    const link = (from: string, to: string): void => appendTo(successors, from, to);
     const linkCatches = new Map<string, string[]>();
     for (const node of graph.nodes) {
       for (const flowId of node.outgoing) {
@@ -386,9 +392,7 @@ class Validator {
         if (flow && nodes.has(flow.targetId)) link(node.id, flow.targetId);
       }
       if (node.kind === 'BoundaryEvent' && nodes.has(node.attachedToId)) link(node.attachedToId, node.id);
-      if (node.kind === 'IntermediateCatchEvent' && node.trigger.kind === 'link') {
-        linkCatches.set(node.trigger.linkName, [...(linkCatches.get(node.trigger.linkName) ?? []), node.id]);
-      }
+      if (node.kind === 'IntermediateCatchEvent' && node.trigger.kind === 'link') appendTo(linkCatches, node.trigger.linkName, node.id);
     }
     for (const node of graph.nodes) {
       if (node.kind === 'IntermediateThrowEvent' && node.trigger.kind === 'link') {
@@ -405,7 +409,7 @@ class Validator {
       for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
         if (reached.has(id)) continue;
         reached.add(id);
-        queue.push(...(successors.get(id) ?? []));
+        for (const next of successors.get(id) ?? []) queue.push(next);
       }
       for (const node of graph.nodes) {
         if (reached.has(node.id)) continue;
@@ -418,7 +422,7 @@ class Validator {
     // A node without outgoing flows ends its path; only end events should.
     const predecessors = new Map<string, string[]>();
     for (const [from, targets] of successors) {
-      for (const to of targets) predecessors.set(to, [...(predecessors.get(to) ?? []), from]);
+      for (const to of targets) appendTo(predecessors, to, from);
     }
     const terminal: string[] = [];
     for (const node of graph.nodes) {
@@ -435,7 +439,7 @@ class Validator {
     for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
       if (canEnd.has(id)) continue;
       canEnd.add(id);
-      queue.push(...(predecessors.get(id) ?? []));
+      for (const previous of predecessors.get(id) ?? []) queue.push(previous);
     }
     for (const node of graph.nodes) {
       if (!canEnd.has(node.id)) {

@@ -94,3 +94,31 @@ describe('hostile XML', () => {
     expect(diagnostics[0]?.message).toMatch(/\b(Declare|Use|Export|Provide)\b/);
   });
 });
+
+describe('hostile but well-formed BPMN', () => {
+  it('should read a gateway with 20,000 outgoing conditional flows and one node with 20,000 incoming flows quickly', async () => {
+    // given flows that would make pairwise or copy-on-append checks quadratic
+    const count = 20_000;
+    let flows = '';
+    for (let i = 0; i < count; i++) flows += `<bpmn:sequenceFlow id="F${i}" sourceRef="G" targetRef="E"><bpmn:conditionExpression>n = ${i}</bpmn:conditionExpression></bpmn:sequenceFlow>`;
+    const xml = `${HEAD}<bpmn:process id="P" isExecutable="true"><bpmn:startEvent id="S" /><bpmn:sequenceFlow id="In" sourceRef="S" targetRef="G" /><bpmn:exclusiveGateway id="G" />${flows}<bpmn:endEvent id="E" /></bpmn:process></bpmn:definitions>`;
+    // when
+    const started = performance.now();
+    const { readProcedure } = await import('../../../engine/bpmn/read.ts');
+    const { diagnostics } = await readProcedure(xml);
+    // then
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('should refuse an absurdly long or deeply nested condition instead of hanging or overflowing', async () => {
+    const { translateExpression } = await import('../../../engine/bpmn/expression.ts');
+    const deep = `\${${'('.repeat(3000)}a${')'.repeat(3000)}}`;
+    const long = `\${${Array.from({ length: 2000 }, (_, i) => `x${i}`).join(' && ')}}`;
+    for (const source of [deep, long]) {
+      const translated = translateExpression(source);
+      expect(translated.ok).toBe(false);
+      expect(!translated.ok && translated.code).toBe('UNSUPPORTED_EXPRESSION');
+    }
+  });
+});
