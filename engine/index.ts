@@ -38,6 +38,8 @@ export { evaluateFeel, feelHolds } from './compile/feel.ts';
 export { sha256Hex, canonicalJson } from './compile/sha256.ts';
 export { startCase, advanceCase, deriveObligations } from './runtime/step.ts';
 export type { Obligations } from './runtime/step.ts';
+export { checkSoundness } from './compile/soundness.ts';
+export type { SoundnessOptions } from './compile/soundness.ts';
 export { dryRun } from './runtime/dry-run.ts';
 export type { DryRunOptions, DryRunResult } from './runtime/dry-run.ts';
 

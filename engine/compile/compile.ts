@@ -107,7 +107,7 @@ class Compiler {
       machineCache.set(hash, machine);
     }
     const compiled: CompiledProcess = {
-      processId: this.process.id, name: this.process.name, hash, config, elements: this.elements, procedure: this.process.procedure, machine,
+      processId: this.process.id, name: this.process.name, hash, config, elements: this.elements, procedure: this.process.procedure, model: this.process, machine,
     };
     return this.result(compiled);
   }

@@ -3,7 +3,7 @@
  * implementations, and per-element facts the runtime needs to turn states into steps and effects.
  */
 import type { AnyStateMachine } from 'xstate';
-import type { FlowNodeKind, MultiInstanceSpec, ProcedureSpec, TimerSpec } from '../bpmn/model.ts';
+import type { FlowNodeKind, MultiInstanceSpec, ProcedureSpec, ProcessModel, TimerSpec } from '../bpmn/model.ts';
 import type { Norm } from '../calendar/norm.ts';
 
 /** How an active element engages the outside world while it is active. */
@@ -66,6 +66,8 @@ export interface CompiledProcess {
   readonly config: Readonly<Record<string, unknown>>;
   readonly elements: Readonly<Record<string, ElementInfo>>;
   readonly procedure: ProcedureSpec;
+  /** The procedure model it was compiled from (soundness, plans). */
+  readonly model: ProcessModel;
   /** The machine: `caseSetup.createMachine(config)`, shared by every compile with the same hash. */
   readonly machine: AnyStateMachine;
 }
