@@ -226,10 +226,11 @@ function checkScope(processId: string, graph: FlowGraph, maxMarkings: number, di
 }
 
 /** Non-empty subsets of the outgoing flows of an inclusive split (singletons and all when large). */
-function subsets(out: readonly string[]): string[][] {
-  if (out.length > 4) return [...out.map((f) => [f]), [...out]];
+function subsets(flowIds: readonly string[]): string[][] {
+  if (flowIds.length > 4) return [...flowIds.map((f) => [f]), [...flowIds]];
   const result: string[][] = [];
-  for (let mask = 1; mask < 1 << out.length; mask++) result.push(out.filter((_, i) => (mask & (1 << i)) !== 0));
+  const count = 2 ** flowIds.length;
+  for (let mask = 1; mask < count; mask++) result.push(flowIds.filter((_, i) => (mask & (1 << i)) !== 0));
   return result;
 }
 
