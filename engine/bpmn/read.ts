@@ -14,5 +14,10 @@ import { validateDefinitions } from './validate.ts';
  */
 export async function readProcedure(xml: string): Promise<{ definitions: DefinitionsModel; diagnostics: Diagnostic[] }> {
   const parsed = await parseBpmn(xml);
-  return { definitions: parsed.definitions, diagnostics: [...parsed.diagnostics, ...validateDefinitions(parsed.definitions)] };
+  // A flow whose condition could not be read is already reported; "has no condition" would be noise.
+  const unreadableConditions = new Set(parsed.diagnostics.filter((d) => EXPRESSION_CODES.has(d.code)).map((d) => d.elementId));
+  const validation = validateDefinitions(parsed.definitions).filter((d) => !(d.code === 'GATEWAY_FLOW_WITHOUT_CONDITION' && unreadableConditions.has(d.elementId)));
+  return { definitions: parsed.definitions, diagnostics: [...parsed.diagnostics, ...validation] };
 }
+
+const EXPRESSION_CODES = new Set(['UNSUPPORTED_EXPRESSION', 'INVALID_EXPRESSION']);

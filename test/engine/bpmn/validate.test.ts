@@ -207,3 +207,10 @@ describe('validateDefinitions', () => {
     }
   });
 });
+
+describe('readProcedure', () => {
+  it('should report an unreadable condition once, not again as a missing condition', async () => {
+    const { diagnostics } = await readProcedure(readFileSync(join(ERROR_FIXTURES, 'unsupported-expression.bpmn'), 'utf8'));
+    expect(diagnostics.filter((d) => d.elementId === 'Flow_Method').map((d) => d.code)).toEqual(['UNSUPPORTED_EXPRESSION']);
+  });
+});
