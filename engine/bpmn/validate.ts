@@ -307,7 +307,8 @@ class Validator {
     }
 
     if (HUMAN_STEP_KINDS.has(node.kind) && 'step' in node) {
-      if (!node.step.norm) this.add('STEP_NO_NORM', 'warning', `Step ${label(node)} has no norm, so it has no due time. Set qt:norm and qt:normUnit (e.g. 8 workingHours) from the published procedure.`, where);
+      // Steps outside the clock (return of the result) have no norm by definition.
+      if (!node.step.norm && !node.step.outsideClock) this.add('STEP_NO_NORM', 'warning', `Step ${label(node)} has no norm, so it has no due time. Set qt:norm and qt:normUnit (e.g. 8 workingHours) from the published procedure.`, where);
       if (!node.step.role) this.add('STEP_NO_OWNER', 'warning', `Step ${label(node)} has no owner. Put it in a lane named after the role (or set qt:role on the lane or the step).`, where);
     }
     if ('multiInstance' in node && node.multiInstance && !node.multiInstance.collection && !node.multiInstance.cardinality) {

@@ -214,3 +214,10 @@ describe('readProcedure', () => {
     expect(diagnostics.filter((d) => d.elementId === 'Flow_Method').map((d) => d.code)).toEqual(['UNSUPPORTED_EXPRESSION']);
   });
 });
+
+describe('validateDefinitions: steps outside the clock', () => {
+  it('should not ask for a norm on a step outside the clock', async () => {
+    const xml = chain(`${STEP('A')}<bpmn:sequenceFlow id="F" sourceRef="A" targetRef="Z" /><bpmn:userTask id="Z" qt:outsideClock="true" qt:role="mot-cua" />`);
+    expect(await codes(xml)).toEqual([]);
+  });
+});
