@@ -51,7 +51,8 @@ export type { CalendarSpec, ResolvedCalendarSpec, CalendarResolver, HolidayRule,
 export { BUILTIN_CALENDARS, DEFAULT_CALENDAR_ID, VN_CIVIL_SERVICE, VN_ONE_STOP_SATURDAY, VN_STATUTORY_HOLIDAYS, NOTICE_2025, NOTICE_2026 } from './calendar/data/vietnam.ts';
 export { lunarOfEpochDay, lunarToEpochDay, tetEpochDay, lunarYearMonths } from './calendar/lunar.ts';
 export type { LunarDate, LunarMonth } from './calendar/lunar.ts';
-export { epochDayOf, isoDateOf, parseIsoDate, VN_ZONE } from './calendar/days.ts';
+export { epochDayOf, isoDateOf, parseIsoDate, VN_ZONE, MIN_YEAR as CALENDAR_MIN_YEAR, MAX_YEAR as CALENDAR_MAX_YEAR } from './calendar/days.ts';
+export { VIETNAM_ZONE } from './calendar/zone.ts';
 export { parseNormText, formatNormVi } from './calendar/norm-text.ts';
 export { computeDeadline } from './calendar/clock.ts';
 export type { ClockEvent, DeadlineSpec, DeadlineState, ClockPause } from './calendar/clock.ts';
