@@ -71,13 +71,10 @@ export interface HistoryEntry {
 
 /** An action the case allows now; the server decides which, the page only renders them. */
 export interface CaseAction {
-  readonly type?: string;
-  readonly action?: string;
+  /** complete, claim, release, supplementRequest, resubmission, apology, withdraw, stop, refuse. */
+  readonly action: string;
   readonly stepKey?: string;
-  readonly elementId?: string;
-  readonly name?: string;
   readonly outcomes?: readonly string[];
-  readonly label?: string;
 }
 
 export interface CaseDetail {
@@ -96,9 +93,12 @@ export interface CaseDetail {
   readonly applicant?: { readonly name: string; readonly idNumber?: string; readonly phone?: string; readonly email?: string; readonly address?: string };
   readonly data?: Readonly<Record<string, unknown>>;
   readonly caseVersion: number;
+  readonly channel?: string;
+  readonly unitId?: string;
+  readonly endedAt?: string | null;
   readonly openSteps: readonly CaseStep[];
   readonly history: readonly HistoryEntry[];
-  readonly actions: readonly (CaseAction | string)[];
+  readonly actions: readonly CaseAction[];
   readonly active: readonly string[];
 }
 
@@ -134,7 +134,9 @@ export interface StepInterval {
   readonly leftAt?: string | null;
   /** Working time spent, in minutes or hours depending on the server; read by {@link spentHours}. */
   readonly workingMinutes?: number;
+  readonly calendarMinutes?: number;
   readonly workingHours?: number;
+  readonly norm?: { readonly amount: number; readonly unit: string };
   readonly normHours?: number;
   readonly normMinutes?: number;
   readonly timeliness?: Timeliness;
@@ -142,6 +144,8 @@ export interface StepInterval {
   readonly actor?: string | null;
   readonly outcome?: string | null;
 }
+
+export type CaseActionPath = 'supplement-request' | 'resubmission' | 'apology' | 'withdraw' | 'stop' | 'refuse';
 
 export interface ValidateResult { readonly valid: boolean; readonly diagnostics: readonly Diagnostic[] }
 export interface DeployResult { readonly processId: string; readonly version: number; readonly hash: string; readonly created: boolean; readonly diagnostics: readonly Diagnostic[] }
@@ -232,7 +236,11 @@ export const api = {
   cases: (query: Record<string, string> = {}) => json<{ items: CaseSummary[]; nextCursor?: string | null }>('GET', `/api/cases?${new URLSearchParams(query).toString()}`),
   caseDetail: (id: string) => json<CaseDetail>('GET', `/api/cases/${enc(id)}`),
   inbox: () => json<InboxItem[]>('GET', '/api/inbox'),
-  claim: (caseId: string, stepKey: string, caseVersion: number) => json<CaseDetail>('POST', `/api/cases/${enc(caseId)}/steps/${enc(stepKey)}/claim`, { caseVersion }),
+  /** Claims the step (claim = true) or puts it back in the shared queue. */
+  claim: (caseId: string, stepKey: string, caseVersion: number, claim = true) =>
+    json<CaseDetail>('POST', `/api/cases/${enc(caseId)}/steps/${enc(stepKey)}/${claim ? 'claim' : 'release'}`, { caseVersion }),
+  /** Case-level actions: supplement-request, resubmission, apology, withdraw, stop, refuse. */
+  caseAction: (caseId: string, path: CaseActionPath, body: Record<string, unknown>) => json<CaseDetail>('POST', `/api/cases/${enc(caseId)}/${path}`, body),
   complete: (caseId: string, stepKey: string, body: { caseVersion: number; outcome?: string; comment?: string; data?: Record<string, unknown> }) =>
     json<CaseDetail>('POST', `/api/cases/${enc(caseId)}/steps/${enc(stepKey)}/complete`, body),
   stepIntervals: (caseId: string) => json<StepInterval[] | { steps?: StepInterval[]; items?: StepInterval[]; intervals?: StepInterval[] }>('GET', `/api/cases/${enc(caseId)}/audit?format=json`),

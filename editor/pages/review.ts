@@ -27,6 +27,8 @@ export interface StepStatistics {
 
 /** Working hours an interval took, whichever unit the server reported it in. */
 export function spentHours(interval: StepInterval): number | undefined {
+  // A calendar-day norm is measured on the wall clock, every other norm in working time.
+  if (interval.norm?.unit === 'calendarDays' && typeof interval.calendarMinutes === 'number') return interval.calendarMinutes / 60;
   if (typeof interval.workingMinutes === 'number') return interval.workingMinutes / 60;
   if (typeof interval.workingHours === 'number') return interval.workingHours;
   return undefined;
