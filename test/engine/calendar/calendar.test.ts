@@ -1,8 +1,10 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { classifyFinished as auditClassifyFinished } from '../../../engine/audit/intervals.ts';
 import { classifyOpen, createCalendar } from '../../../engine/calendar/calendar.ts';
 import { VN_CIVIL_SERVICE, VN_ONE_STOP_SATURDAY } from '../../../engine/calendar/data/vietnam.ts';
 import type { CalendarSpec } from '../../../engine/calendar/spec.ts';
+import { validateCalendarSpec } from '../../../engine/calendar/validate.ts';
 import { DeadlineCalendarError } from '../../../engine/errors.ts';
 
 const cal = createCalendar(VN_CIVIL_SERVICE);
@@ -251,8 +253,7 @@ describe('working calendar: timeliness', () => {
 });
 
 describe('working calendar: instants and zone', () => {
-  it('should return DateTimes in Asia/Ho_Chi_Minh that equal luxon IANA DateTimes', async () => {
-    const { DateTime } = await import('luxon');
+  it('should return DateTimes in Asia/Ho_Chi_Minh that equal luxon IANA DateTimes', () => {
     const due = cal.addNorm('2026-03-02T07:30', wd(1));
     expect(due.zoneName).toBe('Asia/Ho_Chi_Minh');
     const iana = DateTime.fromISO('2026-03-02T17:00', { zone: 'Asia/Ho_Chi_Minh' });
@@ -269,5 +270,23 @@ describe('working calendar: instants and zone', () => {
     // Forms outside the fast path still go through luxon.
     expect(cal.addNorm('2026-03-02T08:00:00.000000+07:00', wh(1)).toMillis()).toBe(expected);
     expect(() => cal.addNorm('2026-02-30T08:00', wh(1))).toThrow(DeadlineCalendarError);
+  });
+});
+
+describe('validateCalendarSpec', () => {
+  it('should accept the shipped calendars and a unit calendar', () => {
+    expect(validateCalendarSpec(VN_CIVIL_SERVICE)).toEqual([]);
+    expect(validateCalendarSpec(VN_ONE_STOP_SATURDAY)).toEqual([]);
+  });
+
+  it('should report bad dates, hours, notices and bases with a fix', () => {
+    const codes = (spec: CalendarSpec) => validateCalendarSpec(spec).map((d) => `${d.severity} ${d.code}`);
+    expect(codes({ id: 'u', base: 'vn-civil-service', days: [{ date: '2026-02-30', working: false, reason: 'x' }] })).toEqual(['error CALENDAR_DAY']);
+    expect(codes({ id: 'u', base: 'vn-civil-service', weeklyHours: { sat: [['11:30', '07:30']] } })).toEqual(['error CALENDAR_HOURS']);
+    expect(codes({ id: 'u', base: 'vn-civil-service', notices: [{ year: 2027, notice: '', days: [{ date: '2028-01-03', working: true, reason: 'x' }] }] })).toEqual(['error CALENDAR_NOTICE', 'warning CALENDAR_DAY_YEAR']);
+    expect(codes({ id: 'u', base: 'vn-civil-service', notices: [{ year: 2027, notice: '1/TB-BNV', holidays: { tett: ['2027-02-05'] } }] })).toEqual(['warning CALENDAR_NOTICE_KEY']);
+    expect(codes({ id: 'u', base: 'nowhere' })).toEqual(['error CALENDAR_INVALID']);
+    expect(codes({ id: 'u', base: 'vn-civil-service', weeklyHours: { mon: [], tue: [], wed: [], thu: [], fri: [] } })).toEqual(['error CALENDAR_HOURS']);
+    expect(validateCalendarSpec({ id: 'u', base: 'vn-civil-service', days: [{ date: '2026-02-30', working: false, reason: 'x' }] })[0]?.message).toMatch(/Try YYYY-MM-DD/);
   });
 });
