@@ -47,6 +47,7 @@ export type { DryRunOptions, DryRunResult } from './runtime/dry-run.ts';
 export { createCalendar, classifyOpen, toEpochMs, toVnDateTime, normWorkingMs } from './calendar/calendar.ts';
 export type { WorkingCalendar, InstantInput, DayInfo, DayKind, WorkingPause, FinishedClass, OpenClass } from './calendar/calendar.ts';
 export { resolveCalendarSpec, WEEKDAYS } from './calendar/spec.ts';
+export { validateCalendarSpec } from './calendar/validate.ts';
 export type { CalendarSpec, ResolvedCalendarSpec, CalendarResolver, HolidayRule, HolidayRules, DayOverride, YearNotice, TimeRange, WeeklyHours, Weekday } from './calendar/spec.ts';
 export { BUILTIN_CALENDARS, DEFAULT_CALENDAR_ID, VN_CIVIL_SERVICE, VN_ONE_STOP_SATURDAY, VN_STATUTORY_HOLIDAYS, NOTICE_2025, NOTICE_2026 } from './calendar/data/vietnam.ts';
 export { lunarOfEpochDay, lunarToEpochDay, tetEpochDay, lunarYearMonths } from './calendar/lunar.ts';
