@@ -90,6 +90,10 @@ export function toProblem(error: unknown, log: (error: unknown) => void = consol
     const detail = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
     return body(400, 'VALIDATION', `The request is invalid: ${detail}`, { issues });
   }
+  const dbCode = (error as { code?: unknown } | null)?.code;
+  if (dbCode === '23505' || dbCode === 'SQLITE_CONSTRAINT_UNIQUE' || dbCode === 'SQLITE_CONSTRAINT_PRIMARYKEY' || dbCode === '40001' || dbCode === 'SQLITE_BUSY') {
+    return body(409, 'CONFLICT', 'Another change to the same record happened at the same time. Reload and try again.');
+  }
   if (error instanceof HTTPException) {
     const code = error.status === 401 ? 'UNAUTHENTICATED' : error.status === 403 ? 'FORBIDDEN' : error.status === 404 ? 'NOT_FOUND' : error.status === 400 ? 'VALIDATION' : 'INTERNAL';
     return body(error.status, code, error.message || 'Request refused.');

@@ -318,11 +318,17 @@ export function resumeClock(change: CaseChange): void {
   change.notify('supplement.received', { appointmentAt: due });
 }
 
-/** Reads a case for change; refuses a stale `expectedVersion` at once. */
+/**
+ * Reads a case for change and claims its next version at once (`UPDATE … WHERE case_version = ?`),
+ * before anything else is written: a concurrent writer of the same version then waits on the row
+ * (PostgreSQL) or the write lock (SQLite) and finds the version taken → STALE_VERSION.
+ */
 export async function readForChange(trx: Tx, deps: ServiceDeps, caseId: string, actor: Actor, expectedVersion: number | undefined): Promise<CaseChange> {
   const row = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
   if (!row) throw notFound(`Case ${caseId}`);
   if (expectedVersion !== undefined && expectedVersion !== row.case_version) throw staleVersion(row.case_version);
+  const claimed = await trx.updateTable('cases').set({ case_version: row.case_version + 1 }).where('id', '=', caseId).where('case_version', '=', row.case_version).executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) throw staleVersion(row.case_version + 1);
   const definition = await loadVersion(trx, deps.engine, row.process_id, row.version);
   return new CaseChange(row, definition, deps.calendars(definition.procedure.calendar), actor, deps.clock.now());
 }
@@ -339,13 +345,13 @@ export async function sendEvent(trx: Tx, deps: ServiceDeps, change: CaseChange, 
 }
 
 /**
- * Writes the change: the case row guarded by its version (0 rows → stale), then the audit events
- * (chained) and the outbox messages. Returns the new case version.
+ * Writes the change: the case row (its version was claimed by `readForChange`, or it is new),
+ * then the audit events (chained) and the outbox messages. Returns the new case version.
  */
 export async function commitChange(trx: Tx, change: CaseChange): Promise<number> {
   const nextVersion = change.row.case_version + 1;
   if (change.statusCode === STATUS.accepted && !change.ended && change.audit.some((e) => e.type === 'step.completed')) change.update.status_code = STATUS.inProcess;
-  const result = await trx
+  await trx
     .updateTable('cases')
     .set({
       ...change.update,
@@ -356,9 +362,7 @@ export async function commitChange(trx: Tx, change: CaseChange): Promise<number>
       updated_at: change.now,
     })
     .where('id', '=', change.row.id)
-    .where('case_version', '=', change.row.case_version)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw staleVersion(change.row.case_version + 1);
+    .execute();
   await appendAudit(trx, change.audit);
   if (change.outbox.length) {
     await trx
