@@ -57,6 +57,10 @@ describe('thin slice in the browser', () => {
     expect(await page.textContent('#case-summary')).toContain('Nguyễn Thị Thu Hằng');
     expect(await page.locator('#case-diagram .djs-element.qt-active').count()).toBe(1);
     await screenshot(page, 'thin-slice-2-case-received');
+    // and its receipt slip is one click away, printed with the applicant's name
+    const receipt = await page.request.get(new URL((await page.getAttribute('#case-documents a[data-form="receipt"]', 'href'))!, server.baseUrl).href);
+    expect(receipt.status()).toBe(200);
+    expect(await receipt.text()).toContain('Nguyễn Thị Thu Hằng');
   });
 
   it('should show the new case in the inbox', async () => {
