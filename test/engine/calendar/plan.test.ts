@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FlowNode, ProcessModel, SequenceFlow, TaskNode } from '../../../engine/bpmn/model.ts';
@@ -184,5 +184,18 @@ describe('procedure plan on processes/', () => {
     expect(plan.steps.slice(0, 6).map((s) => s.dueAt.toISO())).toEqual(dues(sequence(NGHE_AN), '2026-08-17T09:00').slice(0, 6).map(([, due]) => due));
     expect(plan.steps.at(-1)?.kind).toBe('CallActivity');
     expect(plan.appointment.toISO()).toBe(iso('2026-09-04T09:00'));
+  });
+
+  it('should fit the step norms of every shipped procedure within its published deadline', async () => {
+    const files = readdirSync(join(import.meta.dirname, '../../../processes'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.bpmn'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      for (const model of await read(file)) {
+        if (!model.isExecutable || !model.procedure.deadline) continue;
+        // Received on a Monday morning before Tết 2026, so the plan crosses the longest break.
+        const plan = planProcedure(model, '2026-02-09T07:30', calendar);
+        expect({ file, process: model.id, pathEnd: plan.pathEnd.toISO(), fits: plan.pathEnd <= plan.deadlineDueAt! }).toMatchObject({ fits: true });
+      }
+    }
   });
 });
