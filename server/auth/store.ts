@@ -80,11 +80,13 @@ export interface NewUserInput {
   readonly password: string;
   readonly roles: readonly RoleGrant[];
   readonly active?: boolean;
+  /** A precomputed hash of `password` (demo accounts share one, so seeding stays fast). */
+  readonly passwordHash?: string;
 }
 
 export async function createUser(db: DbOrTx, input: NewUserInput, now: string): Promise<UserView> {
   const id = randomUUID();
-  await db.insertInto('users').values({ id, username: input.username, display_name: input.displayName, password_hash: await hashPassword(input.password), active: input.active === false ? 0 : 1, created_at: now }).execute();
+  await db.insertInto('users').values({ id, username: input.username, display_name: input.displayName, password_hash: input.passwordHash ?? (await hashPassword(input.password)), active: input.active === false ? 0 : 1, created_at: now }).execute();
   await setRoles(db, id, input.roles);
   return (await getUser(db, id))!;
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canActOnStep, requireRole, unitsOf } from '../../server/auth/access.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoUsers, formatDemoAccounts } from '../../server/auth/demo.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoUsernameFor, ensureDemoUsers, ensureGrantUsers, formatDemoAccounts } from '../../server/auth/demo.ts';
 import { authMiddleware } from '../../server/auth/middleware.ts';
 import type { AppEnv, Principal } from '../../server/auth/principal.ts';
 import { fixedClock, testClock } from '../../server/clock.ts';
@@ -42,10 +42,12 @@ for (const dialect of DIALECTS) {
   describe(`${dialect}: auth and users`, () => {
     let t: TestDb;
     let app: Hono<AppEnv>;
+    let createdCount = 0;
     beforeAll(async () => {
       t = await createTestDb(dialect);
       const created = await ensureDemoUsers(t.db, '2026-03-01T00:00:00Z');
-      expect(created.map((a) => a.username)).toEqual(DEMO_ACCOUNTS.map((a) => a.username));
+      expect(created.slice(0, DEMO_ACCOUNTS.length).map((a) => a.username)).toEqual(DEMO_ACCOUNTS.map((a) => a.username));
+      createdCount = created.length;
       app = buildApp(t);
     });
     afterAll(() => t.dispose());
@@ -55,6 +57,22 @@ for (const dialect of DIALECTS) {
       const roles = new Set(DEMO_ACCOUNTS.flatMap((a) => a.roles.map((r) => r.role)));
       expect([...roles].sort()).toEqual(['admin', 'designer', 'officer', 'reviewer', 'unitHead']);
       expect(formatDemoAccounts(DEMO_ACCOUNTS)).toContain(`admin        ${DEMO_PASSWORD}  admin@CB-SYT`);
+    });
+
+    it('should give every role/unit pair of the sample procedures a demo user', async () => {
+      expect(createdCount).toBe(DEMO_ACCOUNTS.length + 19);
+      for (const [role, unitId, username] of [['officer', 'CB-TTPVHCC', 'motcua'], ['unitHead', 'NA-XA-VHXH', 'na-xa-vhxh.lanhdao'], ['officer', 'QT-SNNMT-DDBD', 'qt-snnmt-ddbd.canbo']] as const) {
+        expect(demoUsernameFor(role, unitId)).toBe(username);
+        const s = await login(app, username);
+        const me = (await (await send(app, '/api/auth/me', s)).json()) as { user: { roles: unknown } };
+        expect(me.user.roles).toEqual([{ role, unitId }]);
+      }
+      const units = (await (await send(app, '/api/units', await login(app, 'motcua'))).json()) as { id: string; parentId: string | null }[];
+      expect(units.find((u) => u.id === 'NA-SNV-NCC')).toMatchObject({ parentId: 'NA-SNV' });
+      // a new procedure's lanes get users on demand, once
+      const more = await ensureGrantUsers(t.db, [{ role: 'unitHead', unitId: 'QT-SNNMT' }, { role: 'officer', unitId: 'CB-TTPVHCC' }]);
+      expect(more.map((a) => a.username)).toEqual(['qt-snnmt.lanhdao']);
+      expect(await ensureGrantUsers(t.db, [{ role: 'unitHead', unitId: 'QT-SNNMT' }])).toEqual([]);
     });
 
     it('should log in with an HttpOnly SameSite=Lax cookie and report the user on /me', async () => {
