@@ -23,7 +23,14 @@ export type AuditEventType =
   | 'apology.issued'
   | 'timer.fired'
   | 'message.received'
-  | 'calendar.changed';
+  | 'calendar.changed'
+  // Administration (chain `admin:users`): who changed accounts, roles, units and API tokens.
+  | 'user.created'
+  | 'user.updated'
+  | 'unit.created'
+  | 'unit.updated'
+  | 'token.created'
+  | 'token.revoked';
 
 export interface AuditEvent {
   readonly type: AuditEventType;

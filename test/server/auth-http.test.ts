@@ -172,6 +172,13 @@ for (const dialect of DIALECTS) {
 
       const me = (await (await send(app, '/api/auth/me', admin)).json()) as { user: { id: string } };
       expect((await send(app, `/api/users/${me.user.id}`, admin, { method: 'PATCH', body: { active: false } })).status).toBe(409);
+
+      // every change is in the audit log, attributed, without the password
+      const log = await t.db.selectFrom('audit_events').select(['type', 'actor', 'data']).where('case_id', '=', 'admin:users').orderBy('seq').execute();
+      const mine = log.filter((e) => e.data.includes(user.id) || e.data.includes('CB-SYT-NCC'));
+      expect(mine.map((e) => e.type)).toEqual(['unit.created', 'user.created', 'user.updated', 'user.updated']);
+      expect(mine.every((e) => e.actor === 'admin')).toBe(true);
+      expect(log.some((e) => e.data.includes('mat-khau-dai'))).toBe(false);
     });
 
     it('should issue an API token once, accept it as Bearer without CSRF, and refuse it once revoked', async () => {
@@ -190,9 +197,13 @@ for (const dialect of DIALECTS) {
       expect(me).toMatchObject({ user: { username: 'kiemsoat' }, csrfToken: null });
 
       expect((await send(app, `/api/users/${reviewer.id}/tokens/${token.id}`, admin, { method: 'DELETE' })).status).toBe(204);
+      expect((await send(app, `/api/users/${reviewer.id}/tokens/${token.id}`, admin, { method: 'DELETE' })).status).toBe(404);
       const refused = await send(app, '/api/auth/me', undefined, { bearer: token.token });
       expect(refused.status).toBe(401);
       expect((await send(app, '/api/auth/me', undefined, { bearer: 'qt_forged' })).status).toBe(401);
+      const types = (await t.db.selectFrom('audit_events').select('type').where('case_id', '=', 'admin:users').execute()).map((e) => e.type);
+      expect(types.filter((x) => x === 'token.created')).toHaveLength(1);
+      expect(types.filter((x) => x === 'token.revoked')).toHaveLength(1);
     });
   });
 }
