@@ -26,7 +26,7 @@ import type { CalendarResolver, CalendarSpec, DayOverride, ResolvedCalendarSpec,
 export type InstantInput = DateTime | Date | number | string;
 
 /** Why a day is (not) working. */
-export type DayKind = 'regular' | 'rest' | 'holiday' | 'makeUp' | 'swapOff' | 'swapWorked' | 'unitOff' | 'unitWorked';
+export type DayKind = 'regular' | 'rest' | 'holiday' | 'makeUp' | 'break' | 'swapOff' | 'swapWorked' | 'unitOff' | 'unitWorked';
 
 /** One day of a calendar. */
 export interface DayInfo {
@@ -68,6 +68,15 @@ export interface WorkingCalendar {
    * @example cal.addNorm('2026-02-13T08:00', { amount: 10, unit: 'workingDays' }).toISO() // '2026-03-06T08:00:00.000+07:00'
    */
   addNorm(from: InstantInput, norm: Norm): DateTime;
+  /**
+   * The earliest instant from which `norm` ends at `from`: e.g. the latest moment to issue the
+   * apology letter, one working day before the appointment (Decree 61 Art. 19(9)) — for an
+   * appointment at 17:00 on Friday, 17:00 on Thursday. Calendar days count back elapsed time and
+   * move an end on a non-working day back to the close of the previous working day.
+   */
+  subtractNorm(from: InstantInput, norm: Norm): DateTime;
+  /** {@link subtractNorm} on epoch milliseconds. */
+  subtractNormMs(fromMs: number, norm: Norm): number;
   /** {@link addNorm} on epoch milliseconds: the allocation-free fast path. */
   addNormMs(fromMs: number, norm: Norm): number;
   /** Adds working milliseconds to epoch milliseconds (the fast path under {@link addNormMs}). */
@@ -227,6 +236,13 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
       if (epochDay === undefined) throw new DeadlineCalendarError(`Notice ${notice?.notice} has day "${day.date}". Try the form YYYY-MM-DD.`);
       noticeDays.set(epochDay, { ...day, notice: day.notice ?? notice!.notice });
     }
+    const breakDays = new Map<number, { reason: string; notice: string }>();
+    for (const period of notice?.breaks ?? []) {
+      const from = parseIsoDate(period.from);
+      const to = parseIsoDate(period.to);
+      if (from === undefined || to === undefined || to < from) throw new DeadlineCalendarError(`Notice ${notice?.notice} has break ${period.from}–${period.to}. Try two YYYY-MM-DD dates, the first not after the second.`);
+      for (let d = from; d <= to; d += 1) breakDays.set(d, { reason: period.reason, notice: period.notice ?? notice!.notice });
+    }
     const firstDay = epochDayOf(year, 1, 1);
     const dayCount = epochDayOf(year + 1, 1, 1) - firstDay;
     const ivStart = new Int32Array(dayCount + 1);
@@ -250,6 +266,9 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
       } else if (holiday) {
         hours = [];
         info = { ...base, working: false, hours: [], kind: holiday.kind, reason: holiday.reason, holiday: holiday.key, ...(holiday.notice ? { notice: holiday.notice } : {}) };
+      } else if (breakDays.has(epochDay) && regular.length > 0) {
+        hours = [];
+        info = { ...base, working: false, hours: [], kind: 'break', ...breakDays.get(epochDay)! };
       } else {
         hours = regular;
         info = { ...base, working: hours.length > 0, hours: rangesText(hours), kind: hours.length > 0 ? 'regular' : 'rest' };
@@ -298,6 +317,30 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
     return worked;
   }
 
+  /**
+   * The earliest instant whose working position in year table `t` is `target`, for
+   * 0 < target ≤ the year's total; days before `fromDay` are not searched.
+   */
+  function instantAtPosition(t: YearTable, fromDay: number, target: number): number {
+    // Smallest p > fromDay with prefix[p] >= target: the day is p − 1.
+    let lo = fromDay + 1;
+    let hi = t.dayCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (t.prefix[mid]! >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    const day = lo - 1;
+    let remaining = target - t.prefix[day]!;
+    const base = (t.firstDay + day) * DAY_MS - VN_OFFSET_MS;
+    for (let k = t.ivStart[day]!, end = t.ivStart[day + 1]!; k < end; k += 1) {
+      const length = t.ivTo[k]! - t.ivFrom[k]!;
+      if (remaining <= length) return base + t.ivFrom[k]! + remaining;
+      remaining -= length;
+    }
+    throw new DeadlineCalendarError(`Working position ${target} not found in ${t.year}. This is a bug in the calendar tables.`);
+  }
+
   function addWorkingMs(startMs: number, amountMs: number): number {
     if (amountMs <= 0) return startMs;
     const local = startMs + VN_OFFSET_MS;
@@ -307,27 +350,23 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
     let target = t.prefix[i]! + workedBefore(t, i, local - epochDay * DAY_MS) + amountMs;
     for (;;) {
       const total = t.prefix[t.dayCount]!;
-      if (target <= total) {
-        // Smallest p > i with prefix[p] >= target: the due day is p − 1.
-        let lo = i + 1;
-        let hi = t.dayCount;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (t.prefix[mid]! >= target) hi = mid;
-          else lo = mid + 1;
-        }
-        const day = lo - 1;
-        let remaining = target - t.prefix[day]!;
-        for (let k = t.ivStart[day]!, end = t.ivStart[day + 1]!; k < end; k += 1) {
-          const length = t.ivTo[k]! - t.ivFrom[k]!;
-          if (remaining <= length) return (t.firstDay + day) * DAY_MS - VN_OFFSET_MS + t.ivFrom[k]! + remaining;
-          remaining -= length;
-        }
-      }
+      if (target <= total) return instantAtPosition(t, i, target);
       target -= total;
       t = tableOfYear(t.year + 1);
       i = 0;
     }
+  }
+
+  function subtractWorkingMs(fromMs: number, amountMs: number): number {
+    if (amountMs <= 0) return fromMs;
+    let { table: t, pos } = position(fromMs);
+    let target = pos - amountMs;
+    // Position 0 of a year is also the close of the previous year's last working day: the earlier one.
+    while (target <= 0) {
+      t = tableOfYear(t.year - 1);
+      target += t.prefix[t.dayCount]!;
+    }
+    return instantAtPosition(t, 0, target);
   }
 
   /** Position of an instant within its year's working time. */
@@ -405,6 +444,25 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
     return addWorkingMs(fromMs, normWorkingMs(norm));
   }
 
+  /** Close of the last office interval of the last working day on or before an epoch day. */
+  function closeOfWorkingDayUntil(epochDay: number): number {
+    let day = epochDay;
+    while (!isWorkingDay(day)) day -= 1;
+    const t = tableOfDay(day);
+    const i = day - t.firstDay;
+    return day * DAY_MS - VN_OFFSET_MS + t.ivTo[t.ivStart[i + 1]! - 1]!;
+  }
+
+  function subtractNormMs(fromMs: number, norm: Norm): number {
+    if (norm.unit === 'calendarDays') {
+      assertNormAmount(norm);
+      const start = fromMs - Math.round(norm.amount * DAY_MS);
+      const startDay = localDayOf(start);
+      return isWorkingDay(startDay) ? start : closeOfWorkingDayUntil(startDay - 1);
+    }
+    return subtractWorkingMs(fromMs, normWorkingMs(norm));
+  }
+
   function effectiveStartMs(receivedMs: number, cutoff: string): number {
     const cutoffMinutes = parseHhMm(cutoff);
     if (cutoffMinutes === undefined) throw new DeadlineCalendarError(`Cut-off "${cutoff}" is not a time of day. Try "15:00".`);
@@ -424,6 +482,8 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
     spec: resolved,
     addNorm: (from, norm) => toVnDateTime(addNormMs(toEpochMs(from), norm)),
     addNormMs,
+    subtractNorm: (from, norm) => toVnDateTime(subtractNormMs(toEpochMs(from), norm)),
+    subtractNormMs,
     addWorkingMs,
     addWorkingMinutes(from, minutes) {
       if (!Number.isFinite(minutes) || minutes < 0) throw new DeadlineCalendarError(`Cannot add ${minutes} working minutes. Try a non-negative number.`);

@@ -67,6 +67,22 @@ export interface YearNotice {
   readonly holidays?: Readonly<Record<string, readonly string[]>>;
   /** Swapped days: a weekday off, a Saturday worked. */
   readonly days?: readonly DayOverride[];
+  /**
+   * The announced break periods, weekends included ("nghỉ từ thứ Bảy 14/02 đến hết Chủ nhật
+   * 22/02"): every day inside is off, also for a unit that normally works on Saturdays.
+   */
+  readonly breaks?: readonly NoticeBreak[];
+}
+
+/** A continuous break announced by a notice, both ends included. */
+export interface NoticeBreak {
+  /** `YYYY-MM-DD`. */
+  readonly from: string;
+  /** `YYYY-MM-DD`, included. */
+  readonly to: string;
+  readonly reason: string;
+  /** The document that announced it, when not the notice itself. */
+  readonly notice?: string;
 }
 
 /**
@@ -119,7 +135,7 @@ function mergeNotices(base: readonly YearNotice[], own: readonly YearNotice[]): 
     }
     const days = new Map<string, DayOverride>();
     for (const day of [...(previous.days ?? []), ...(notice.days ?? [])]) days.set(day.date, day);
-    byYear.set(notice.year, { ...previous, ...notice, holidays: { ...previous.holidays, ...notice.holidays }, days: [...days.values()] });
+    byYear.set(notice.year, { ...previous, ...notice, holidays: { ...previous.holidays, ...notice.holidays }, days: [...days.values()], breaks: [...(previous.breaks ?? []), ...(notice.breaks ?? [])] });
   }
   return [...byYear.values()].sort((a, b) => a.year - b.year);
 }

@@ -88,6 +88,12 @@ export function validateCalendarSpec(spec: CalendarSpec, resolve: CalendarResolv
       checkDays(out, (Array.isArray(dates) ? dates : []).map((date) => ({ date, working: false, reason: key })), `${where} holidays.${key}`, notice.year);
     }
     checkDays(out, notice.days, where, notice.year);
+    for (const period of notice.breaks ?? []) {
+      const from = typeof period?.from === 'string' ? parseIsoDate(period.from) : undefined;
+      const to = typeof period?.to === 'string' ? parseIsoDate(period.to) : undefined;
+      if (from === undefined || to === undefined || to < from || to - from > 31) out.error('CALENDAR_BREAK', `${where}: break ${JSON.stringify(period?.from)}–${JSON.stringify(period?.to)} is not a period of at most a month. Try two YYYY-MM-DD dates in order.`);
+      else if (civilOf(from).year !== notice.year && civilOf(to).year !== notice.year) out.warning('CALENDAR_DAY_YEAR', `${where}: break ${period.from}–${period.to} is not in ${notice.year}.`);
+    }
   }
   if (out.items.some((d) => d.severity === 'error')) return out.items;
 

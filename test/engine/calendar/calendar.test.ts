@@ -149,6 +149,16 @@ describe('working calendar: unit calendars', () => {
     expect(desk.addNorm('2026-03-06T13:00', wh(8)).toISO()).toBe(iso('2026-03-07T11:30'));
   });
 
+  it('should close a Saturday desk during the announced breaks of the notices', () => {
+    expect(desk.dayInfo('2026-02-21')).toMatchObject({ working: false, kind: 'break', notice: '9441/TB-BNV', reason: 'Đợt nghỉ Tết Nguyên đán 14/02–22/02/2026' });
+    expect(desk.dayInfo('2026-02-28')).toMatchObject({ working: true, kind: 'regular' });
+    expect(desk.dayInfo('2026-01-03')).toMatchObject({ working: false, kind: 'break', notice: '12729/VPCP-KGVX' });
+    expect(desk.exceptionalDays(2026).filter((d) => d.kind === 'break').map((d) => d.date)).toEqual(['2026-01-03', '2026-02-14', '2026-02-21', '2026-08-29']);
+    // For the civil service a break only covers weekends and holidays it already has.
+    expect(cal.exceptionalDays(2026).some((d) => d.kind === 'break')).toBe(false);
+    expect(cal.dayInfo('2026-02-21')).toMatchObject({ working: false, kind: 'rest' });
+  });
+
   it('should let a unit add its own day off and keep the base for everything else', () => {
     const unit: CalendarSpec = { id: 'so-y-te', base: 'vn-civil-service', days: [{ date: '2026-03-10', working: false, reason: 'Nghỉ theo quyết định của đơn vị' }] };
     const c = createCalendar(unit);
@@ -206,6 +216,19 @@ describe('working calendar: arithmetic', () => {
     expect(cal.addNorm('2026-03-02T08:00', { amount: 21, unit: 'calendarDays' }).toISO()).toBe(iso('2026-03-23T08:00'));
     // Mon 10/08 + 21 days = Mon 31/08, swapped off; 01–02/09 holidays → close of Thu 03/09.
     expect(cal.addNorm('2026-08-10T08:00', { amount: 21, unit: 'calendarDays' }).toISO()).toBe(iso('2026-09-03T17:00'));
+  });
+
+  it('should subtract a norm back to the earliest instant it ends from', () => {
+    // The apology letter: at the latest one working day before the appointment (Decree 61 Art. 19(9)).
+    expect(cal.subtractNorm('2026-03-06T17:00', wd(1)).toISO()).toBe(iso('2026-03-05T17:00'));
+    expect(cal.subtractNorm('2026-03-09T07:30', wd(1)).toISO()).toBe(iso('2026-03-05T17:00'));
+    // Back over Tết 2026: Monday 23/02 07:30–11:30 (4 h), then Friday 13/02 from 17:00 back to 13:00 ≡ 11:30.
+    expect(cal.subtractNorm('2026-02-23T11:30', wd(1)).toISO()).toBe(iso('2026-02-13T11:30'));
+    // Back over the new year: 05/01/2026 07:30–11:30, then 31/12/2025 13:00–17:00 ≡ 11:30.
+    expect(cal.subtractNorm('2026-01-05T11:30', wd(1)).toISO()).toBe(iso('2025-12-31T11:30'));
+    expect(cal.subtractNorm('2026-03-23T08:00', { amount: 21, unit: 'calendarDays' }).toISO()).toBe(iso('2026-03-02T08:00'));
+    // Thu 03/09 − 3 days = Mon 31/08 (swapped off) → close of Friday 28/08.
+    expect(cal.subtractNorm('2026-09-03T08:00', { amount: 3, unit: 'calendarDays' }).toISO()).toBe(iso('2026-08-28T17:00'));
   });
 
   it('should tell working instants with half-open office intervals', () => {

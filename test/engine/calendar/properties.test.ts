@@ -26,6 +26,18 @@ describe('working calendar properties', () => {
     );
   });
 
+  it('should subtract exactly the working time it is asked to, ending inside office time', () => {
+    fc.assert(
+      fc.property(calendarIndex, instant, workingMinutes, (c, end, minutes) => {
+        const cal = calendars[c]!;
+        const start = cal.subtractNormMs(end, { amount: minutes / 60, unit: 'workingHours' });
+        expect(cal.workingMsBetween(start, end)).toBe(minutes * MINUTE);
+        expect(cal.isWorkingInstant(start) || cal.isWorkingInstant(start - 1)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('should never put a due instant outside working time (the minute before it is office time)', () => {
     fc.assert(
       fc.property(calendarIndex, instant, workingMinutes, (c, start, minutes) => {
