@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
+import { appendAudit } from '../../server/audit/chain.ts';
 import { DEMO_PASSWORD, ensureDemoUsers } from '../../server/auth/demo.ts';
 import { testClock } from '../../server/clock.ts';
 import { ROOT, repoFile } from '../helpers/app.ts';
 import { csvObjects } from '../helpers/csv.ts';
-import { createTestDb } from '../helpers/db.ts';
+import { createTestDb, DIALECTS, TEST_PG_URL } from '../helpers/db.ts';
 
 const HOUR = 3_600_000;
 
@@ -145,5 +146,29 @@ describe('quytrinh audit verify / export / backup (SQLite file)', { timeout: 120
     const r = cli('audit', 'verify', '--db', tampered);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`BROKEN at case ${target.case_id}, event ${target.seq}`);
+  });
+});
+
+describe.runIf(DIALECTS.includes('postgres'))('quytrinh backup / audit verify (PostgreSQL)', { timeout: 120_000 }, () => {
+  it('should write a pg_dump archive and verify the chains through a postgres:// URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quytrinh-pg-'));
+    try {
+      const out = join(dir, 'q.dump');
+      const r = cli('backup', '--db', TEST_PG_URL, '--out', out);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      // pg_dump's custom format starts with the magic bytes "PGDMP".
+      expect(readFileSync(out).subarray(0, 5).toString('latin1')).toBe('PGDMP');
+      // a chain in a schema of its own, reached through the URL's search_path
+      const t = await createTestDb('postgres');
+      await t.db.transaction().execute((trx) => appendAudit(trx, [{ type: 'case.received', at: '2026-03-02T01:00:00Z', caseId: 'pg-1' }, { type: 'case.ended', at: '2026-03-02T02:00:00Z', caseId: 'pg-1' }]));
+      const url = `${TEST_PG_URL}?options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
+      const verified = cli('audit', 'verify', '--db', url, '--json');
+      expect(verified.status).toBe(0);
+      expect(JSON.parse(verified.stdout)).toEqual({ ok: true, cases: 1, events: 2 });
+      await t.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
