@@ -101,6 +101,14 @@ describe('lunar calendar', () => {
     }
   });
 
+  it('should place the leap months of 2001–2040 as printed Vietnamese calendars do (2033: leap 11)', () => {
+    const leapMonths: Record<number, number> = { 2001: 4, 2004: 2, 2006: 7, 2009: 5, 2012: 4, 2014: 9, 2017: 6, 2020: 4, 2023: 2, 2025: 6, 2028: 5, 2031: 3, 2033: 11, 2036: 6, 2039: 5 };
+    for (let year = 2001; year <= 2040; year += 1) {
+      const leap = lunarYearMonths(year).filter((m) => m.leap).map((m) => m.month);
+      expect([year, leap]).toEqual([year, leapMonths[year] === undefined ? [] : [leapMonths[year]]]);
+    }
+  });
+
   it('should give a leap year 13 months with exactly one leap month (2023: leap month 2, 2025: leap month 6)', () => {
     const y2023 = lunarYearMonths(2023);
     expect(y2023).toHaveLength(13);
