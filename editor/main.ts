@@ -66,23 +66,35 @@ async function logout(): Promise<void> {
   location.hash = '#/login';
 }
 
+/** Counts route changes so a slow page that finished after the user moved on is discarded. */
+let generation = 0;
+
 async function route(): Promise<void> {
   const root = document.getElementById('app');
   if (!root) return;
+  const mine = ++generation;
   if (cleanup) cleanup();
   cleanup = undefined;
   clearMessage();
+  // Each page draws into its own container; a newer route replaces it, so a stale page writes
+  // only into a detached node and is cleaned up as soon as it finishes.
+  const container = el('div', { class: 'page' }, el('p', { class: 'muted' }, 'Đang tải…'));
+  replace(root, container);
+  const adopt = (pageCleanup: (() => void) | void): void => {
+    if (mine === generation) cleanup = pageCleanup;
+    else if (pageCleanup) pageCleanup();
+  };
   const [name = '', ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   if (name === 'login' || !user) {
     if (name !== 'login' && name !== '') pendingRoute = location.hash;
     renderChrome();
-    cleanup = await loginPage(root, (signedIn) => {
+    adopt(await loginPage(container, (signedIn) => {
       user = signedIn;
       const target = pendingRoute ?? landingRoute(signedIn);
       pendingRoute = undefined;
       if (location.hash === target) void route();
       else location.hash = target;
-    });
+    }));
     return;
   }
   const page = ROUTES[name];
@@ -91,10 +103,10 @@ async function route(): Promise<void> {
     return;
   }
   renderChrome();
-  replace(root, el('p', { class: 'muted' }, 'Đang tải…'));
   try {
-    cleanup = await page(root, { user, params });
+    adopt(await page(container, { user, params }));
   } catch (error) {
+    if (mine !== generation) return;
     if (error instanceof ApiError && error.status === 401) {
       user = undefined;
       location.hash = '#/login';

@@ -3,7 +3,7 @@
  * now (one button per outcome of each open step the user holds), the case-level actions
  * (supplement, apology, withdraw…), the history and the printable documents.
  */
-import { api, type CaseActionPath, type CaseDetail, type CaseStep, type User } from '../api-client.ts';
+import { api, type CaseActionPath, type CaseDetail, type CaseStep, type Unit, type User } from '../api-client.ts';
 import { showMessage, type Page } from '../app.ts';
 import { MODDLE_EXTENSIONS, NavigatedViewer, type Canvas, type ElementRegistry } from '../bpmn.ts';
 import { el, replace } from '../dom.ts';
@@ -40,7 +40,8 @@ interface Handlers {
 export const casePage: Page = async (root, { params, user }) => {
   const caseId = params[0];
   if (!caseId) throw new Error('Thiếu mã hồ sơ trong đường dẫn.');
-  const [first, procedures] = await Promise.all([api.caseDetail(caseId), api.procedures().catch(() => [])]);
+  const [first, procedures, units] = await Promise.all([api.caseDetail(caseId), api.procedures().catch(() => []), api.units().catch((): Unit[] => [])]);
+  const unitName = (id: string | undefined): string => units.find((u) => u.id === id)?.name ?? id ?? '';
   let detail = first;
   const procedureName = procedures.find((p) => p.processId === detail.processId)?.name ?? detail.processId;
 
@@ -78,7 +79,7 @@ export const casePage: Page = async (root, { params, user }) => {
     detail = next;
     renderSummary(summary, next, procedureName);
     highlight(viewer, next);
-    renderActions(actions, next, user, handlers);
+    renderActions(actions, next, user, handlers, unitName);
     renderHistory(history, next, elementName);
     renderDocuments(documents, next);
   }
@@ -115,7 +116,7 @@ function highlight(viewer: NavigatedViewer, c: CaseDetail): void {
   }
 }
 
-function renderActions(host: HTMLElement, c: CaseDetail, user: User, handlers: Handlers): void {
+function renderActions(host: HTMLElement, c: CaseDetail, user: User, handlers: Handlers, unitName: (id: string | undefined) => string): void {
   const offered = (action: string, stepKey?: string): boolean => c.actions.some((a) => a.action === action && a.stepKey === stepKey);
   const comment = el('textarea', { id: 'action-comment', rows: 2, placeholder: 'Ý kiến xử lý (không bắt buộc)' });
   const disableThen = (fn: () => void) => (event: Event): void => {
@@ -139,7 +140,7 @@ function renderActions(host: HTMLElement, c: CaseDetail, user: User, handlers: H
             }, outcomeLabel(outcome))),
           offered('claim', step.stepKey) ? el('button', { type: 'button', class: 'claim', onclick: disableThen(() => handlers.claim(step, true)) }, 'Nhận xử lý') : '',
           offered('release', step.stepKey) ? el('button', { type: 'button', class: 'release', onclick: disableThen(() => handlers.claim(step, false)) }, 'Trả lại hàng chờ') : '')
-        : el('div', { class: 'muted small waiting' }, `Chờ ${ROLE_LABELS[step.role ?? ''] ?? step.role ?? 'cán bộ'}${step.unitId ? ` — ${step.unitId}` : ''} xử lý`));
+        : el('div', { class: 'muted small waiting' }, `Chờ ${ROLE_LABELS[step.role ?? ''] ?? step.role ?? 'cán bộ'}${step.unitId ? ` — ${unitName(step.unitId)}` : ''} xử lý`));
   });
   const caseLevel = c.actions.filter((a) => CASE_ACTIONS[a.action]).map((a) => a.action);
   const worker = user.roles.some((r) => r.role === 'officer' || r.role === 'unitHead');

@@ -4,72 +4,16 @@
  * The figures are reduced in the browser from each case's step-time audit
  * (GET /api/cases/:id/audit?format=json), the same data the server exports.
  */
-import { api, type CaseSummary, type StepInterval } from '../api-client.ts';
+import { api, type CaseSummary, type StepInterval, type Unit } from '../api-client.ts';
 import type { Page } from '../app.ts';
 import { MODDLE_EXTENSIONS, NavigatedViewer, type Canvas, type ElementRegistry, type Overlays } from '../bpmn.ts';
 import { el, replace } from '../dom.ts';
+import { timelinessLabel } from '../labels.ts';
+import { byUnit, heat, meanHours, reduceIntervals } from '../statistics.ts';
 
 const MAX_CASES = 500;
 const PARALLEL_REQUESTS = 8;
 const HOURS_PER_UNIT: Readonly<Record<string, number>> = { workingHours: 1, workingDays: 8, calendarDays: 24 };
-
-/** Per-step figures over every case that passed through the step. */
-export interface StepStatistics {
-  readonly elementId: string;
-  name: string;
-  visits: number;
-  finished: number;
-  totalHours: number;
-  maxHours: number;
-  late: number;
-  normHours?: number;
-}
-
-/** Working hours an interval took, whichever unit the server reported it in. */
-export function spentHours(interval: StepInterval): number | undefined {
-  // A calendar-day norm is measured on the wall clock, every other norm in working time.
-  if (interval.norm?.unit === 'calendarDays' && typeof interval.calendarMinutes === 'number') return interval.calendarMinutes / 60;
-  if (typeof interval.workingMinutes === 'number') return interval.workingMinutes / 60;
-  if (typeof interval.workingHours === 'number') return interval.workingHours;
-  return undefined;
-}
-
-function normHoursOf(interval: StepInterval): number | undefined {
-  if (typeof interval.normHours === 'number') return interval.normHours;
-  if (typeof interval.normMinutes === 'number') return interval.normMinutes / 60;
-  return undefined;
-}
-
-/** Folds step intervals into per-step statistics; `norms` (hours, from the diagram) fill gaps. */
-export function reduceIntervals(intervals: readonly StepInterval[], norms: ReadonlyMap<string, number>): Map<string, StepStatistics> {
-  const stats = new Map<string, StepStatistics>();
-  for (const interval of intervals) {
-    const s = stats.get(interval.elementId) ?? { elementId: interval.elementId, name: interval.name ?? interval.elementId, visits: 0, finished: 0, totalHours: 0, maxHours: 0, late: 0, normHours: norms.get(interval.elementId) };
-    stats.set(interval.elementId, s);
-    s.visits++;
-    s.normHours ??= normHoursOf(interval);
-    const hours = spentHours(interval);
-    if (interval.leftAt && hours !== undefined) {
-      s.finished++;
-      s.totalHours += hours;
-      s.maxHours = Math.max(s.maxHours, hours);
-    }
-    const late = interval.timeliness === 'late' || interval.timeliness === 'overdue' || (hours !== undefined && s.normHours !== undefined && hours > s.normHours);
-    if (late) s.late++;
-  }
-  return stats;
-}
-
-function meanHours(s: StepStatistics): number | undefined {
-  return s.finished > 0 ? s.totalHours / s.finished : undefined;
-}
-
-/** Heat from 0 (well within the norm) to 1 (twice the norm or more). */
-export function heat(s: StepStatistics): number | undefined {
-  const mean = meanHours(s);
-  if (mean === undefined || !s.normHours) return undefined;
-  return Math.max(0, Math.min(1, mean / s.normHours / 2));
-}
 
 function heatColour(value: number): string {
   // Green (120°) at 0, yellow at the norm (0.5), red (0°) at twice the norm.
@@ -119,6 +63,10 @@ export const reviewPage: Page = async (root, { params }) => {
     });
   }
 
+  const unitNames = new Map((await api.units().catch((): Unit[] => [])).map((u) => [u.id, u.name]));
+  const caseClasses = new Map<string, number>();
+  for (const c of cases) caseClasses.set(timelinessLabel(c.timeliness), (caseClasses.get(timelinessLabel(c.timeliness)) ?? 0) + 1);
+
   const rows = stats.map((s) => [s.name, s.visits, hours(meanHours(s)), hours(s.finished ? s.maxHours : undefined), hours(s.normHours), s.visits ? `${Math.round((100 * (s.visits - s.late)) / s.visits)}%` : '—', s.late] as const);
   const header = ['Bước', 'Số lượt', 'TB (giờ làm việc)', 'Lâu nhất', 'Định mức (giờ)', 'Đúng hạn', 'Quá hạn'] as const;
   replace(tableHost,
@@ -127,6 +75,14 @@ export const reviewPage: Page = async (root, { params }) => {
       : el('table', { class: 'grid', id: 'step-statistics' },
         el('thead', {}, el('tr', {}, header.map((h) => el('th', {}, h)))),
         el('tbody', {}, rows.map((r) => el('tr', {}, r.map((cell) => el('td', {}, String(cell))))))),
+    el('h2', {}, 'Hồ sơ theo tình trạng thời hạn'),
+    el('p', { id: 'case-timeliness' }, cases.length === 0 ? 'Chưa có hồ sơ.' : [...caseClasses].map(([label, count]) => el('span', { class: 'tag' }, `${label}: ${count}`))),
+    el('h2', {}, 'Theo đơn vị xử lý'),
+    el('table', { class: 'grid', id: 'unit-statistics' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Đơn vị'), el('th', {}, 'Số lượt bước'), el('th', {}, 'Quá hạn'), el('th', {}, 'Tỷ lệ đúng hạn'))),
+      el('tbody', {}, [...byUnit(intervals)].map(([unit, u]) => el('tr', {},
+        el('td', {}, unitNames.get(unit) ?? unit), el('td', {}, String(u.visits)), el('td', {}, String(u.late)),
+        el('td', {}, u.visits ? `${Math.round((100 * (u.visits - u.late)) / u.visits)}%` : '—'))))),
     el('p', {},
       el('a', { href: csvUrl([header, ...rows]), download: `thong-ke-${procedure.processId}.csv`, id: 'export-csv' }, 'Xuất bảng thống kê (CSV)'), ' · ',
       el('a', { href: '/api/audit/verify', target: '_blank' }, 'Kiểm tra tính toàn vẹn nhật ký')));
