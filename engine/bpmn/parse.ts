@@ -65,7 +65,15 @@ function collectWarning(warning: ModdleWarning, diagnostics: DiagnosticCollector
   if (/unsupported document encoding/.test(message)) return;
   const unparsable = /unparsable content <([^>]*)> detected[\s\S]*?line: (\d+)[\s\S]*?nested error: (.*)/.exec(message);
   if (unparsable) {
-    diagnostics.error('UNREADABLE_ELEMENT', `<${unparsable[1]}> at line ${unparsable[2]} could not be read (${unparsable[3]}) and was dropped. Correct the element or export the diagram again.`, idOf(warning));
+    const [, element, line, reason = ''] = unparsable;
+    // moddle counts lines from 0.
+    const where = `<${(element ?? '').replace(/\s*\/$/, '')}> at line ${Number(line) + 1}`;
+    if (reason.startsWith('unrecognized element')) {
+      // An element of a namespace no descriptor knows (a vendor's): it carries no BPMN meaning.
+      diagnostics.warning('FOREIGN_ELEMENT_IGNORED', `${where} belongs to an unknown namespace and is ignored. Move vendor data into <bpmn:extensionElements> or remove it.`, idOf(warning));
+    } else {
+      diagnostics.error('UNREADABLE_ELEMENT', `${where} could not be read (${reason}) and was dropped. Correct the element or export the diagram again.`, idOf(warning));
+    }
     return;
   }
   diagnostics.warning('XML_WARNING', `${message.split('\n')[0]}. Check the element in a modeler.`, idOf(warning));

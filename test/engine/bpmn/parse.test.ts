@@ -353,6 +353,14 @@ describe('parseBpmn', () => {
     expect(diagnostics.map((d) => [d.code, d.elementId])).toEqual([['UNKNOWN_ATTRIBUTE', 'T']]);
   });
 
+  it('should ignore vendor elements outside extensionElements with a warning, but refuse unknown BPMN elements', async () => {
+    const vendor = await parseBpmn(process('<bpmn:userTask id="T"><flowable:formProperty id="x" /></bpmn:userTask>'));
+    expect(vendor.diagnostics.map((d) => [d.severity, d.code])).toEqual([['warning', 'FOREIGN_ELEMENT_IGNORED']]);
+    const unknown = await parseBpmn(process('<bpmn:userTask id="T"><bpmn:approvalRule /></bpmn:userTask>'));
+    expect(unknown.diagnostics.map((d) => [d.severity, d.code])).toEqual([['error', 'UNREADABLE_ELEMENT']]);
+    expect(unknown.diagnostics[0]?.message).toContain('<bpmn:approvalRule> at line 2');
+  });
+
   it('should throw BpmnParseError with diagnostics when the XML is broken', async () => {
     const error = await parseBpmn(process('<bpmn:startEvent id="S">')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BpmnParseError);
