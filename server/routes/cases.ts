@@ -195,7 +195,7 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
     const format = c.req.query('format') ?? 'json';
     const history = await caseHistory(deps, id);
     const detail = await deps.db.db.selectFrom('cases').select(['code', 'process_id', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
-    const definition = await loadVersion(deps.db.db, deps.engine, detail.process_id, detail.version);
+    const definition = await loadVersion(deps, detail.process_id, detail.version);
     const calendar = deps.calendars(definition.procedure.calendar);
     const events: AuditEvent[] = history.map((e) => ({
       type: e.type as AuditEventType,

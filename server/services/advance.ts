@@ -329,7 +329,7 @@ export async function readForChange(trx: Tx, deps: ServiceDeps, caseId: string, 
   if (expectedVersion !== undefined && expectedVersion !== row.case_version) throw staleVersion(row.case_version);
   const claimed = await trx.updateTable('cases').set({ case_version: row.case_version + 1 }).where('id', '=', caseId).where('case_version', '=', row.case_version).executeTakeFirst();
   if (Number(claimed.numUpdatedRows) !== 1) throw staleVersion(row.case_version + 1);
-  const definition = await loadVersion(trx, deps.engine, row.process_id, row.version);
+  const definition = await loadVersion(deps, row.process_id, row.version, { executor: trx });
   return new CaseChange(row, definition, deps.calendars(definition.procedure.calendar), actor, deps.clock.now());
 }
 

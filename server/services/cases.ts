@@ -107,7 +107,7 @@ async function nextCaseCode(trx: Tx, agency: string, receivedAt: string): Promis
  */
 export async function receiveCase(deps: ServiceDeps, actor: Actor, input: ReceiveInput, link: { parentCaseId?: string; parentStepKey?: string } = {}): Promise<string> {
   const db = deps.db.db;
-  const definition = input.version === undefined ? await latestVersion(db, deps.engine, input.processId) : await loadVersion(db, deps.engine, input.processId, input.version);
+  const definition = input.version === undefined ? await latestVersion(deps, input.processId) : await loadVersion(deps, input.processId, input.version, { checkRetired: true });
   if (definition.retired) throw new Problem('NOT_ALLOWED', `Version ${definition.version} of ${input.processId} is retired; new cases use a newer version.`);
   const procedure = definition.procedure;
   const calendar = deps.calendars(procedure.calendar);
@@ -360,7 +360,7 @@ export async function caseDetail(deps: ServiceDeps, caseId: string, options: { h
   const db = deps.db.db;
   const row = await db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
   if (!row) throw notFound(`Case ${caseId}`);
-  const definition = await loadVersion(db, deps.engine, row.process_id, row.version);
+  const definition = await loadVersion(deps, row.process_id, row.version);
   const calendar = deps.calendars(definition.procedure.calendar);
   const now = deps.clock.now();
   const steps = await db.selectFrom('case_steps').selectAll().where('case_id', '=', caseId).where('closed_at', 'is', null).orderBy('opened_at').execute();

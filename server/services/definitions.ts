@@ -3,7 +3,7 @@ import type { ProcedureSpec } from '../../engine/index.ts';
 import { Problem, notFound } from '../errors.ts';
 import { fromJson } from '../storage/db.ts';
 import type { DbOrTx } from '../storage/db.ts';
-import type { ProcedureEngine } from './ports.ts';
+import type { ServiceDeps } from './context.ts';
 
 export interface LoadedVersion {
   readonly processId: string;
@@ -18,15 +18,27 @@ export interface LoadedVersion {
 // Versions never change once deployed, so a hash identifies the same compiled content in every
 // database; only `retired` can change, and it is re-read for the checks that need it.
 const byHash = new Map<string, Omit<LoadedVersion, 'retired'>>();
+// processId@version → hash, remembered per database (tests open many databases in one process).
+const hashOf = new WeakMap<object, Map<string, string>>();
 
-/** The version a case runs on. */
-export async function loadVersion(db: DbOrTx, engine: ProcedureEngine, processId: string, version: number): Promise<LoadedVersion> {
+/**
+ * The version a case runs on. `retired` is read fresh only when `checkRetired` is set (receiving
+ * a case); advancing an open case never needs it, which saves a query per advance.
+ */
+export async function loadVersion(deps: Pick<ServiceDeps, 'db' | 'engine'>, processId: string, version: number, options: { executor?: DbOrTx; checkRetired?: boolean } = {}): Promise<LoadedVersion> {
+  const db = options.executor ?? deps.db.db;
+  const hashes = hashOf.get(deps.db) ?? new Map<string, string>();
+  hashOf.set(deps.db, hashes);
+  const known = hashes.get(`${processId}@${version}`);
+  const cachedVersion = known ? byHash.get(known) : undefined;
+  if (cachedVersion && !options.checkRetired) return { ...cachedVersion, retired: false };
   const row = await db.selectFrom('procedure_versions').select(['hash', 'retired_at']).where('process_id', '=', processId).where('version', '=', version).executeTakeFirst();
   if (!row) throw notFound(`Procedure ${processId} version ${version}`);
+  hashes.set(`${processId}@${version}`, row.hash);
   const cached = byHash.get(row.hash);
   if (cached) return { ...cached, retired: row.retired_at !== null };
   const full = await db.selectFrom('procedure_versions').select(['xml', 'procedure']).where('hash', '=', row.hash).executeTakeFirstOrThrow();
-  const { procedures } = await engine.compile(full.xml);
+  const { procedures } = await deps.engine.compile(full.xml);
   const runnable = procedures.find((p) => p.processId === processId && p.hash === row.hash)?.runnable;
   if (runnable === undefined) throw new Problem('CONFLICT', `Procedure ${processId} version ${version} no longer compiles to the deployed content (hash ${row.hash}). The engine changed; redeploy the procedure.`);
   const loaded = { processId, version, hash: row.hash, runnable, procedure: fromJson<ProcedureSpec>(full.procedure, { cutoffs: { desk: undefined, online: undefined, post: undefined }, supplementMode: 'restart' }) };
@@ -35,12 +47,13 @@ export async function loadVersion(db: DbOrTx, engine: ProcedureEngine, processId
 }
 
 /** The newest version that is not retired. */
-export async function latestVersion(db: DbOrTx, engine: ProcedureEngine, processId: string): Promise<LoadedVersion> {
+export async function latestVersion(deps: Pick<ServiceDeps, 'db' | 'engine'>, processId: string): Promise<LoadedVersion> {
+  const db = deps.db.db;
   const row = await db.selectFrom('procedure_versions').select('version').where('process_id', '=', processId).where('retired_at', 'is', null).orderBy('version', 'desc').limit(1).executeTakeFirst();
   if (!row) {
     const any = await db.selectFrom('procedures').select('process_id').where('process_id', '=', processId).executeTakeFirst();
     if (any) throw new Problem('NOT_ALLOWED', `Every version of procedure ${processId} is retired. Deploy a new version first.`);
     throw notFound(`Procedure ${processId}`);
   }
-  return loadVersion(db, engine, processId, row.version);
+  return loadVersion(deps, processId, row.version, { checkRetired: true });
 }

@@ -57,11 +57,35 @@ export function createDb(url: string = DEFAULT_DB_URL, options: CreateDbOptions 
   return createSqlite(url.replace(/^(sqlite|file):(\/\/)?/, ''));
 }
 
+/**
+ * better-sqlite3 with prepared statements reused by SQL text: kysely prepares every query anew,
+ * and preparing costs about as much as running a small statement. Safe because kysely's SQLite
+ * driver runs one statement at a time on its single connection.
+ */
+function withStatementCache(database: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = database.prepare.bind(database);
+  return new Proxy(database, {
+    get(target, key, receiver) {
+      if (key !== 'prepare') return Reflect.get(target, key, receiver) as unknown;
+      return (source: string) => {
+        let statement = cache.get(source);
+        if (!statement) {
+          statement = prepare(source);
+          // Statements with many distinct texts (bulk inserts of varying size) would grow the cache without bound.
+          if (cache.size < 500) cache.set(source, statement);
+        }
+        return statement;
+      };
+    },
+  });
+}
+
 function createSqlite(file: string): DbHandle {
   if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
   const db = new Kysely<DatabaseSchema>({
     dialect: new SqliteDialect({
-      database: () => Promise.resolve(new Database(file)),
+      database: () => Promise.resolve(withStatementCache(new Database(file))),
       async onCreateConnection(connection) {
         // WAL lets readers run beside the one writer; foreign keys are off by default in SQLite;
         // busy_timeout makes a second process wait for the write lock instead of failing at once.

@@ -34,7 +34,8 @@ export async function createTestDb(dialect: Dialect, options: { file?: string; m
   const admin = createDb(TEST_PG_URL, { poolSize: 1 });
   await ensureSchema(admin, schema);
   await admin.close();
-  const handle = createDb(TEST_PG_URL, { schema });
+  // Small pools: many test files (and other suites) share one server's max_connections.
+  const handle = createDb(TEST_PG_URL, { schema, poolSize: 4 });
   if (options.migrate !== false) await migrateToLatest(handle.db);
   return {
     ...handle,

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench -- server`: case advances over real HTTP on the SQLite default. 50 concurrent
+ * keep-alive connections each receive a case of the thin-slice procedure and complete its three
+ * steps (each completion = one advance: snapshot, step rows, timers, audit events, outbox in one
+ * transaction). Reports advances/s and latency percentiles of the completions.
+ * Client and server share this process (and its 2 cores), so the figures are a lower bound.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
+import { createApp, serviceDeps } from '../server/app.ts';
+import { ensureDemoUsers } from '../server/auth/demo.ts';
+import { createApiToken, findUserByUsername } from '../server/auth/store.ts';
+import { systemClock } from '../server/clock.ts';
+import { deployProcedures } from '../server/services/procedures.ts';
+import { createDb } from '../server/storage/db.ts';
+import { migrateToLatest } from '../server/storage/migrate.ts';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const WARMUP_MS = 2000;
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+function request(agent: http.Agent, port: number, method: string, path: string, token: string, body?: unknown): Promise<Reply> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'qt-bench-'));
+  const handle = createDb(join(dir, 'bench.db'));
+  await migrateToLatest(handle.db);
+  const deps = serviceDeps({ db: handle, clock: systemClock });
+  await deployProcedures(deps, { username: 'bench' }, readFileSync(join(import.meta.dirname, '..', 'processes', 'thin-slice', 'thin-slice.bpmn'), 'utf8'));
+  await ensureDemoUsers(handle.db);
+  const tokens: Record<string, string> = {};
+  for (const username of ['motcua', 'chuyenvien', 'giamdoc']) {
+    const user = await findUserByUsername(handle.db, username);
+    tokens[username] = (await createApiToken(handle.db, user!.id, 'bench', systemClock.now())).token;
+  }
+  const app = createApp({ db: handle, clock: systemClock });
+  const server: ServerType = await new Promise((ready) => {
+    const s = serve({ fetch: app.fetch, port: 0 }, () => ready(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+  const latencies: number[] = [];
+  let advances = 0;
+  let errors = 0;
+  let measuring = false;
+  const started = performance.now();
+  const endAt = started + WARMUP_MS + DURATION_MS;
+  let measureStart = 0;
+  setTimeout(() => {
+    measuring = true;
+    measureStart = performance.now();
+  }, WARMUP_MS);
+
+  async function connection(): Promise<void> {
+    while (performance.now() < endAt) {
+      const received = await request(agent, port, 'POST', '/api/cases', tokens.motcua!, { processId: 'thin-slice', applicant: { name: 'Nguyễn Văn Bench' }, channel: 'online', unitId: 'CB-TTPVHCC' });
+      if (received.status !== 201) {
+        errors++;
+        continue;
+      }
+      let detail = JSON.parse(received.body) as { id: string; caseVersion: number; openSteps: { stepKey: string }[] };
+      for (const user of ['motcua', 'chuyenvien', 'giamdoc']) {
+        const step = detail.openSteps[0];
+        if (!step) break;
+        const t0 = performance.now();
+        const done = await request(agent, port, 'POST', `/api/cases/${detail.id}/steps/${step.stepKey}/complete`, tokens[user]!, { caseVersion: detail.caseVersion });
+        const ms = performance.now() - t0;
+        if (done.status !== 200) {
+          errors++;
+          break;
+        }
+        if (measuring && performance.now() < endAt) {
+          advances++;
+          latencies.push(ms);
+        }
+        detail = JSON.parse(done.body) as typeof detail;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONNECTIONS }, () => connection()));
+  const seconds = (Math.min(performance.now(), endAt) - measureStart) / 1000;
+  latencies.sort((a, b) => a - b);
+  const rss = process.memoryUsage().rss / 1024 / 1024;
+  console.log(`connections ${CONNECTIONS}, measured ${seconds.toFixed(1)} s after ${WARMUP_MS / 1000} s warm-up`);
+  console.log(`advances (step completions over HTTP): ${advances} → ${(advances / seconds).toFixed(0)}/s; errors ${errors}`);
+  console.log(`latency ms: p50 ${percentile(latencies, 50).toFixed(1)}, p90 ${percentile(latencies, 90).toFixed(1)}, p99 ${percentile(latencies, 99).toFixed(1)}, max ${latencies.at(-1)?.toFixed(1)}`);
+  console.log(`rss ${rss.toFixed(0)} MB`);
+  agent.destroy();
+  await new Promise<void>((r) => server.close(() => r()));
+  await handle.close();
+  rmSync(dir, { recursive: true, force: true });
+}
