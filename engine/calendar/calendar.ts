@@ -216,6 +216,8 @@ const rangesText = (ranges: readonly [number, number][]): TimeRange[] => ranges.
 export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (id) => BUILTIN_CALENDARS[id]): WorkingCalendar {
   const resolved = resolveCalendarSpec(spec, resolve);
   const weekly: [number, number][][] = WEEKDAYS.map((d) => parseRanges(resolved.weeklyHours[d] ?? [], `${resolved.id}.weeklyHours.${d}`));
+  // Shared (frozen) per weekday: most days of a year are regular and reuse these.
+  const weeklyText = weekly.map((ranges) => Object.freeze(rangesText(ranges)));
   const firstWorkingWeekday = weekly.find((r) => r.length > 0);
   const defaultHours = firstWorkingWeekday ?? [];
   const unitDays = new Map<number, DayOverride>();
@@ -271,7 +273,7 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
         info = { ...base, working: false, hours: [], kind: 'break', ...breakDays.get(epochDay)! };
       } else {
         hours = regular;
-        info = { ...base, working: hours.length > 0, hours: rangesText(hours), kind: hours.length > 0 ? 'regular' : 'rest' };
+        info = { date: base.date, weekday: base.weekday, working: hours.length > 0, hours: weeklyText[isoWeekdayOf(epochDay) - 1]!, kind: hours.length > 0 ? 'regular' : 'rest' };
       }
       ivStart[i] = from.length;
       let worked = 0;
