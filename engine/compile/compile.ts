@@ -80,6 +80,8 @@ class Compiler {
   private readonly elements: Record<string, ElementInfo> = {};
   private readonly lanes = new Map<string, Lane>();
   private readonly linkCatches = new Map<string, string>();
+  /** Event sub-processes with an error start, per scope id. */
+  private readonly errorEventSubProcesses = new Map<string, { id: string; code: string | undefined }[]>();
 
   constructor(private readonly process: ProcessModel) {
     for (const lane of process.lanes) this.lanes.set(lane.id, lane);
@@ -149,6 +151,12 @@ class Compiler {
         this.boundaries.set(node.attachedToId, list);
       }
       if (node.kind === 'IntermediateCatchEvent' && node.trigger.kind === 'link') this.linkCatches.set(`${scope.id}|${node.trigger.linkName}`, node.id);
+      if (node.kind === 'SubProcess' && node.triggeredByEvent) {
+        const start = node.graph.nodes.find((n) => n.kind === 'StartEvent');
+        if (start?.kind === 'StartEvent' && start.trigger.kind === 'error') {
+          this.errorEventSubProcesses.set(scope.id, [...(this.errorEventSubProcesses.get(scope.id) ?? []), { id: node.id, code: start.trigger.errorCode }]);
+        }
+      }
       if (node.kind === 'SubProcess') {
         this.index({ id: node.id, graph: node.graph, subProcess: node, parent: scope, sideRegions: {}, hoisted: new Set() });
       }
@@ -204,16 +212,27 @@ class Compiler {
     return false;
   }
 
-  /** The boundary error event on an enclosing sub-process that catches an error thrown at `fromId`. */
-  private errorCatcher(fromId: string, code: string | undefined): string | undefined {
+  /**
+   * Where an error thrown at `fromId` is caught, innermost first: an error event sub-process of
+   * the scope, then an error boundary event on the enclosing sub-process, and so on outwards.
+   */
+  private errorCatchers(fromId: string): { id: string; code: string | undefined }[] {
+    const catchers: { id: string; code: string | undefined }[] = [];
     let scope = this.scopeOf(fromId);
-    while (scope?.subProcess) {
+    while (scope) {
+      for (const e of this.errorEventSubProcesses.get(scope.id) ?? []) if (e.id !== fromId) catchers.push(e);
+      if (!scope.subProcess) break;
       for (const b of this.boundaries.get(scope.subProcess.id) ?? []) {
-        if (b.trigger.kind === 'error' && (b.trigger.errorCode === undefined || b.trigger.errorCode === code)) return b.id;
+        if (b.trigger.kind === 'error') catchers.push({ id: b.id, code: b.trigger.errorCode });
       }
       scope = scope.parent;
     }
-    return undefined;
+    return catchers;
+  }
+
+  /** The element (boundary event or event sub-process) that catches an error thrown at `fromId`. */
+  private errorCatcher(fromId: string, code: string | undefined): string | undefined {
+    return this.errorCatchers(fromId).find((c) => c.code === undefined || c.code === code)?.id;
   }
 
   private escalationCatcher(fromId: string, code: string | undefined): BoundaryEventNode | undefined {
@@ -232,7 +251,10 @@ class Compiler {
   /** Compiles a process or sub-process body: `{ initial, states, on }` or a parallel wrapper. */
   private compileScope(scope: Scope, scopeListeners: Listener[]): StateConfig {
     const starts = scope.graph.nodes.filter((n) => n.kind === 'StartEvent');
-    const start = starts.find((s) => s.kind === 'StartEvent' && s.trigger.kind === 'none') ?? starts[0];
+    // BPMN allows a scope without start event: its one element without incoming flow starts it.
+    const implicit = scope.graph.nodes.filter((n) => n.incoming.length === 0 && n.kind !== 'BoundaryEvent' && n.kind !== 'StartEvent' && !(n.kind === 'SubProcess' && n.triggeredByEvent)
+      && !(n.kind === 'IntermediateCatchEvent' && n.trigger.kind === 'link'));
+    const start = starts.find((s) => s.kind === 'StartEvent' && s.trigger.kind === 'none') ?? starts[0] ?? (implicit.length === 1 ? implicit[0] : undefined);
     if (!start) {
       this.error('MISSING_START', `${scope.subProcess ? 'Sub-process' : 'Process'} "${scope.id}" has no start event. Add a start event.`, scope.subProcess?.id);
       return { initial: '__end', states: { __end: { type: 'final' } } };
@@ -284,8 +306,15 @@ class Compiler {
   private compileEventSubProcess(scope: Scope, sub: SubProcessNode, states: Record<string, StateConfig>, on: Record<string, Transition[]>, scopeListeners: Listener[]): void {
     const subScope = this.scopeFor(sub);
     const start = sub.graph.nodes.find((n) => n.kind === 'StartEvent');
+    if (start?.kind === 'StartEvent' && start.trigger.kind === 'error') {
+      // Reached directly by the error end events and failed services it catches (see errorCatchers).
+      const body = this.compileScope(subScope, []);
+      this.registerElement(sub, 'scope', []);
+      states[sub.id] = { id: sub.id, entry: [{ type: 'visit', params: { id: sub.id } }, this.enter(sub.id)], ...body, onDone: { target: this.scopeEndRef(scope, states) } };
+      return;
+    }
     if (!start || start.kind !== 'StartEvent' || (start.trigger.kind !== 'message' && start.trigger.kind !== 'timer')) {
-      this.error('UNSUPPORTED_EVENT_SUBPROCESS', `Event sub-process "${sub.id}" must start with a message or timer start event. Change its start event.`, sub.id);
+      this.error('UNSUPPORTED_EVENT_SUBPROCESS', `Event sub-process "${sub.id}" must start with a message, timer or error start event. Change its start event.`, sub.id);
       return;
     }
     const eventType = start.trigger.kind === 'message' ? `MESSAGE.${start.trigger.messageName}` : `TIMER.${start.id}`;
@@ -615,15 +644,9 @@ class Compiler {
         const on: Record<string, unknown> = { ...this.boundaryOn(node) };
         const entry: unknown[] = [{ type: 'visit', params: { id } }, this.enter(id)];
         if (node.multiInstance) {
-          const mi = node.multiInstance;
-          entry.push({ type: 'miStart', params: { id, ...(mi.collection ? { collection: mi.collection } : {}), ...(mi.cardinality ? { cardinality: mi.cardinality } : {}) } });
-          if (!mi.collection && !mi.cardinality) this.error('MULTI_INSTANCE_WITHOUT_LIST', `Multi-instance "${id}" names neither a collection nor a cardinality. Set the list of items (e.g. units) to iterate.`, id);
-          const actions = [{ type: 'miComplete', params: { id, sequential: mi.sequential } }, { type: 'complete', params: { id } }];
-          on[`COMPLETE.${id}`] = [
-            { guard: { type: 'miWillFinish', params: { id, ...(mi.completionCondition ? { completionCondition: mi.completionCondition } : {}) } }, target: next, actions },
-            { actions },
-          ];
-          return { ...base, entry, always: { guard: { type: 'miEmpty', params: { id } }, target: next }, on };
+          const mi = this.miParts(node, node.multiInstance);
+          on[`COMPLETE.${id}`] = mi.finish(next, []);
+          return { ...base, entry: [...entry, ...mi.entry], always: mi.skip(next), on };
         }
         on[`COMPLETE.${id}`] = { target: next, actions: [{ type: 'complete', params: { id } }] };
         return { ...base, entry, on };
@@ -643,20 +666,31 @@ class Compiler {
       case 'ServiceTask':
       case 'ScriptTask':
       case 'BusinessRuleTask': {
-        if (node.multiInstance) this.error('UNSUPPORTED_ELEMENT', `Multi-instance ${node.kind} "${id}" is not supported. Use a multi-instance user task or a loop.`, id);
         this.registerElement(node, 'service', this.boundaryListeners(node));
         return this.doneWaitingState(node, ctx);
       }
       case 'CallActivity': {
-        if (node.multiInstance) this.error('UNSUPPORTED_ELEMENT', `Multi-instance call activity "${id}" is not supported. Call the procedure once per case, or model the units as a multi-instance user task.`, id);
         this.registerElement(node, 'child', this.boundaryListeners(node));
         return this.doneWaitingState(node, ctx);
       }
       case 'SubProcess': {
-        if (node.multiInstance) this.error('UNSUPPORTED_ELEMENT', `Multi-instance sub-process "${id}" is not supported. Use a multi-instance user task inside a plain sub-process.`, id);
         const listeners: Listener[] = [...this.boundaryListeners(node)];
         const body = this.compileScope(this.scopeFor(node), listeners);
         this.registerElement(node, 'scope', listeners);
+        if (node.multiInstance) {
+          // Instances of a multi-instance sub-process run one after another (XState has no dynamic
+          // regions); each instance re-enters the body with the element variable bound to its item.
+          if (!node.multiInstance.sequential) this.warning('MULTI_INSTANCE_SUBPROCESS_SEQUENTIAL', `The instances of parallel multi-instance sub-process "${id}" run one after another. Mark it sequential, or use a multi-instance user task inside it if the units must work at the same time.`, id);
+          const mi = this.miParts(node, { ...node.multiInstance, sequential: true });
+          const next = this.exitRef(node, ctx);
+          const instanceId = `${id}__instance`;
+          return {
+            ...base, entry: [{ type: 'visit', params: { id } }, this.enter(id), ...mi.entry], always: mi.skip(next),
+            on: { ...((body['on'] as object | undefined) ?? {}), ...this.boundaryOn(node) },
+            initial: '__instance',
+            states: { __instance: { ...body, id: instanceId, on: undefined, onDone: mi.finish(next, [], { target: ref(instanceId), reenter: true }) } },
+          };
+        }
         return {
           ...base, entry: [{ type: 'visit', params: { id } }, this.enter(id)], ...body,
           on: { ...((body['on'] as object | undefined) ?? {}), ...this.boundaryOn(node) },
@@ -737,11 +771,41 @@ class Compiler {
     const id = node.id;
     const next = this.exitRef(node, ctx);
     const done: Transition[] = [];
-    for (const b of this.boundaries.get(id) ?? []) {
-      if (b.trigger.kind === 'error') done.push({ guard: { type: 'errorCode', params: { ...(b.trigger.errorCode ? { code: b.trigger.errorCode } : {}) } }, target: ref(b.id), actions: [{ type: 'complete', params: { id } }] });
+    const catchers = [
+      ...(this.boundaries.get(id) ?? []).flatMap((b) => (b.trigger.kind === 'error' ? [{ id: b.id, code: b.trigger.errorCode }] : [])),
+      ...this.errorCatchers(id),
+    ];
+    for (const c of catchers) {
+      done.push({ guard: { type: 'errorCode', params: { ...(c.code ? { code: c.code } : {}) } }, target: ref(c.id), actions: [{ type: 'complete', params: { id } }] });
+    }
+    const entry: unknown[] = [{ type: 'visit', params: { id } }, this.enter(id)];
+    const multiInstance = 'multiInstance' in node ? node.multiInstance : undefined;
+    if (multiInstance) {
+      const mi = this.miParts(node, multiInstance);
+      return { id, entry: [...entry, ...mi.entry], always: mi.skip(next), on: { ...this.boundaryOn(node), [`DONE.${id}`]: [...done, ...mi.finish(next, [])] } };
     }
     done.push({ target: next, actions: [{ type: 'complete', params: { id } }] });
-    return { id, entry: [{ type: 'visit', params: { id } }, this.enter(id)], on: { ...this.boundaryOn(node), [`DONE.${id}`]: done } };
+    return { id, entry, on: { ...this.boundaryOn(node), [`DONE.${id}`]: done } };
+  }
+
+  /**
+   * Multi-instance bookkeeping in context: the list is evaluated on entry (`miStart`), each
+   * finished instance is recorded (`miComplete`), and the activity is left when the last one (or
+   * the completion condition) is done; an empty list skips it.
+   */
+  private miParts(node: FlowNode, spec: { sequential: boolean; collection?: string; cardinality?: string; elementVariable?: string; completionCondition?: string }) {
+    const id = node.id;
+    if (!spec.collection && !spec.cardinality) this.error('MULTI_INSTANCE_WITHOUT_LIST', `Multi-instance "${id}" names neither a collection nor a cardinality. Set the list of items (e.g. units) to iterate.`, id);
+    const bind = spec.elementVariable ? [{ type: 'miBind', params: { id, variable: spec.elementVariable } }] : [];
+    const record = [{ type: 'miComplete', params: { id, sequential: spec.sequential } }, { type: 'complete', params: { id } }];
+    return {
+      entry: [{ type: 'miStart', params: { id, ...(spec.collection ? { collection: spec.collection } : {}), ...(spec.cardinality ? { cardinality: spec.cardinality } : {}) } }, ...(spec.sequential ? bind : [])],
+      skip: (next: string) => ({ guard: { type: 'miEmpty', params: { id } }, target: next }),
+      finish: (next: string, extra: unknown[], otherwise?: Record<string, unknown>): Transition[] => [
+        { guard: { type: 'miWillFinish', params: { id, ...(spec.completionCondition ? { completionCondition: spec.completionCondition } : {}) } }, target: next, actions: [...record, ...extra] },
+        { ...(otherwise ?? {}), actions: [...record, ...(spec.sequential ? bind : []), ...extra] } as Transition,
+      ],
+    };
   }
 
   private catchState(node: FlowNode & { kind: 'IntermediateCatchEvent' }, ctx: FragmentContext): StateConfig {

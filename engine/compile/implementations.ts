@@ -114,6 +114,11 @@ export const caseSetup = setup({
       const index = params.sequential ? mi.done.length : instanceIndex(event.stepKey);
       return { mi: { ...context.mi, [params.id]: { items: mi.items, done: [...mi.done, index] } } };
     }),
+    miBind: assign(({ context }: Args, params: { id: string; variable: string }) => {
+      const mi = context.mi[params.id];
+      if (!mi || mi.done.length >= mi.items.length) return {};
+      return { data: { ...context.data, [params.variable]: mi.items[mi.done.length] } };
+    }),
     endReached: assign((_: Args, params: { id: string; result: 'completed' | 'terminated' | 'error'; errorCode?: string }) => ({
       endedAt: params.errorCode === undefined ? { id: params.id, result: params.result } : { id: params.id, result: params.result, errorCode: params.errorCode },
     })),

@@ -206,18 +206,19 @@ function checkScope(processId: string, graph: FlowGraph, maxMarkings: number, di
     diagnostics.push({ code: 'SOUNDNESS_BOUND', severity: 'info', message: `Soundness check stopped after ${maxMarkings} markings; findings may be incomplete. Simplify the diagram or split it into sub-processes.`, processId });
     return;
   }
-  // Livelock: markings that can still move but from which the empty marking is unreachable.
-  const canFinish = new Array<boolean>(markings.length).fill(false);
+  // Livelock: markings from which neither an end (empty marking) nor a deadlock can be reached —
+  // the case can only cycle. Markings that merely lead to a deadlock are reported as that deadlock.
+  const settles = new Array<boolean>(markings.length).fill(false);
   const predecessors: number[][] = markings.map(() => []);
   successors.forEach((list, from) => list.forEach((to) => predecessors[to]!.push(from)));
   const queue: number[] = [];
-  markings.forEach((m, i) => { if (m.size === 0) { canFinish[i] = true; queue.push(i); } });
+  markings.forEach((m, i) => { if (m.size === 0 || successors[i]!.length === 0) { settles[i] = true; queue.push(i); } });
   while (queue.length > 0) {
     const i = queue.pop()!;
-    for (const p of predecessors[i]!) if (!canFinish[p]) { canFinish[p] = true; queue.push(p); }
+    for (const p of predecessors[i]!) if (!settles[p]) { settles[p] = true; queue.push(p); }
   }
   for (let i = 0; i < markings.length; i++) {
-    if (canFinish[i] || successors[i]!.length === 0) continue;
+    if (settles[i]) continue;
     const m = markings[i]!;
     const at = [...m.keys()].map((f) => flows.get(f)?.targetId).find((t): t is string => t !== undefined) ?? start.id;
     report('LIVELOCK', at, `From "${at}" the case can only loop and never reach an end event. Give the loop an exit (a flow to an end event).`, i);

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { Channel, DefinitionsModel } from '../bpmn/model.ts';
 import { isEngineError } from '../errors.ts';
 import { compileProcess, selectProcess } from '../compile/compile.ts';
+import { checkSoundness } from '../compile/soundness.ts';
 import { advanceCase, startCase } from './step.ts';
 import type { CaseData, EngineEvent, StepResult } from './types.ts';
 import { createCalendar } from '../calendar/calendar.ts';
@@ -55,7 +56,10 @@ function run(definitions: DefinitionsModel, options: DryRunOptions, depth: numbe
   const diagnostics: Diagnostic[] = [];
   const { compiled, diagnostics: compileDiagnostics } = compileProcess(definitions, options.processId);
   diagnostics.push(...compileDiagnostics);
-  if (!compiled) return { completed: false, path: [], diagnostics };
+  if (!compiled) {
+    diagnostics.push(...checkSoundness(definitions, options.processId ? { processId: options.processId } : {}));
+    return { completed: false, path: [], diagnostics };
+  }
   const process = selectProcess(definitions, options.processId)!;
   let appointment: string | undefined;
   if (options.receivedAt) {
@@ -73,6 +77,7 @@ function run(definitions: DefinitionsModel, options: DryRunOptions, depth: numbe
   let result: StepResult;
   const stop = (code: string, message: string, marking: readonly string[]): DryRunResult => {
     diagnostics.push({ code, severity: 'error', message, processId: compiled.processId, path: [...path] });
+    diagnostics.push(...checkSoundness(compiled.model));
     return { completed: false, path, marking, diagnostics, ...(appointment ? { appointment } : {}) };
   };
   try {

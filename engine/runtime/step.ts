@@ -20,7 +20,7 @@ interface MachineState {
   readonly context: CaseContext;
 }
 
-interface Pending { readonly stepKey: string; readonly elementId: string; readonly kind: string; readonly handler?: string; readonly calledElement?: string }
+interface Pending { readonly stepKey: string; readonly elementId: string; readonly kind: string; readonly handler?: string; readonly calledElement?: string; readonly item?: unknown; readonly variable?: string }
 interface Timer { readonly timerKey: string; readonly elementId: string; readonly timer: TimerSpec }
 interface Awaited { readonly name: string; readonly elementId: string; readonly stopsClock: boolean }
 
@@ -158,20 +158,30 @@ export function deriveObligations(compiled: CompiledProcess, state: MachineState
   for (const info of listening) {
     const visitCount = visits[info.id] ?? 1;
     const baseKey = visitCount > 1 ? `${info.id}@${visitCount}` : info.id;
-    if (info.wait === 'step') {
+    if (info.wait === 'step' || info.wait === 'service' || info.wait === 'child') {
+      // Multi-instance activities wait once per unfinished instance (`id#i`, 1-based).
       const mi = info.multiInstance ? state.context.mi[info.id] : undefined;
+      const instances: { key: string; item?: unknown; hasItem: boolean }[] = [];
       if (mi) {
         const indexes = info.multiInstance!.sequential
           ? (mi.done.length < mi.items.length ? [mi.done.length] : [])
           : mi.items.map((_, i) => i).filter((i) => !mi.done.includes(i));
-        for (const i of indexes) result.steps.set(`${baseKey}#${i + 1}`, openStep(info, `${baseKey}#${i + 1}`, mi.items[i], true));
+        for (const i of indexes) instances.push({ key: `${baseKey}#${i + 1}`, item: mi.items[i], hasItem: true });
       } else {
-        result.steps.set(baseKey, openStep(info, baseKey, undefined, false));
+        instances.push({ key: baseKey, hasItem: false });
       }
-    } else if (info.wait === 'service') {
-      result.services.set(baseKey, { stepKey: baseKey, elementId: info.id, kind: info.kind, ...(info.handler ? { handler: info.handler } : {}) });
-    } else if (info.wait === 'child') {
-      result.children.set(baseKey, { stepKey: baseKey, elementId: info.id, kind: info.kind, ...(info.calledElement ? { calledElement: info.calledElement } : {}) });
+      for (const instance of instances) {
+        if (info.wait === 'step') {
+          result.steps.set(instance.key, openStep(info, instance.key, instance.item, instance.hasItem));
+        } else {
+          const pending: Pending = {
+            stepKey: instance.key, elementId: info.id, kind: info.kind,
+            ...(info.handler ? { handler: info.handler } : {}), ...(info.calledElement ? { calledElement: info.calledElement } : {}),
+            ...(instance.hasItem ? { item: instance.item, variable: info.multiInstance?.elementVariable } : {}),
+          };
+          (info.wait === 'service' ? result.services : result.children).set(instance.key, pending);
+        }
+      }
     }
     for (const listener of info.listeners) {
       if (listener.idleRegion && !idle.has(listener.idleRegion)) continue;
@@ -242,14 +252,19 @@ function buildResult(
     if (!before.services.has(key)) effects.push({ type: 'serviceRequested', stepKey: key, elementId: service.elementId, kind: service.kind, ...(service.handler ? { handler: service.handler } : {}) });
   }
   for (const [key, child] of after.children) {
-    if (!before.children.has(key)) effects.push({ type: 'childCaseRequested', stepKey: key, elementId: child.elementId, calledElement: child.calledElement ?? '', data: state.context.data });
+    if (!before.children.has(key)) {
+      // A multi-instance child case gets its item under the element variable (e.g. the unit to consult).
+      const data = child.variable !== undefined ? { ...state.context.data, [child.variable]: child.item } : state.context.data;
+      effects.push({ type: 'childCaseRequested', stepKey: key, elementId: child.elementId, calledElement: child.calledElement ?? '', data });
+    }
   }
   for (const [key, timer] of after.timers) if (!before.timers.has(key)) effects.push({ type: 'timerScheduled', ...timer });
   for (const [key, message] of after.messages) if (!before.messages.has(key)) effects.push({ type: 'messageAwaited', ...message });
   let ended: StepResult['ended'];
   if (state.status === 'done') {
     const at = state.context.endedAt;
-    ended = { endEventId: at?.id ?? path[path.length - 1] ?? '', result: at?.result ?? 'completed' };
+    // A scope may end without an end event (an element with no outgoing flow): the process id stands in.
+    ended = { endEventId: at?.id ?? compiled.processId, result: at?.result ?? 'completed' };
     effects.push({ type: 'caseEnded', endEventId: ended.endEventId, result: ended.result, ...(at?.errorCode !== undefined ? { errorCode: at.errorCode } : {}) });
   }
   const machine: MachineState = { status: state.status, value: state.value, context: state.context };
@@ -260,7 +275,7 @@ function buildResult(
     openSteps: [...after.steps.values()],
     data: state.context.data,
     waiting: {
-      services: [...after.services.values()],
+      services: [...after.services.values()].map((v) => ({ stepKey: v.stepKey, elementId: v.elementId, kind: v.kind, ...(v.handler ? { handler: v.handler } : {}) })),
       children: [...after.children.values()].map((c) => ({ stepKey: c.stepKey, elementId: c.elementId, calledElement: c.calledElement ?? '' })),
       timers: [...after.timers.values()],
       messages: [...after.messages.values()],
