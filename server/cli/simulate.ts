@@ -57,7 +57,10 @@ export interface SimulationOptions {
 }
 
 export interface SimulationSummary {
+  /** Dossiers received from applicants (child cases of liên thông not included). */
   readonly received: number;
+  /** Child cases started by call activities (liên thông to another agency). */
+  readonly childCases: number;
   readonly ended: number;
   readonly open: number;
   /** Cases per status code (the 10-code vocabulary). */
@@ -198,6 +201,8 @@ interface CaseView {
   parentCaseId: string | null;
   openSteps: OpenStep[];
   actions: { action: string }[];
+  /** Active element ids of the diagram (call activities waiting for their child case are here, not in openSteps). */
+  active: string[];
 }
 
 interface SimCase {
@@ -415,19 +420,21 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
       return;
     }
     const definition = procedures.get(sim.processId);
+    // A call activity waits for a child case the server started (liên thông): follow the child.
+    for (const elementId of detail.active ?? []) {
+      const calledElement = definition?.calls.get(elementId);
+      if (!calledElement || sim.scheduled.has(`call:${elementId}`)) continue;
+      sim.scheduled.add(`call:${elementId}`);
+      const child = await findChild(sim, calledElement);
+      if (child) {
+        cases.set(child.id, { id: child.id, processId: child.processId, parentId: sim.id, scheduled: new Set(), reworked: new Set(), supplements: 0, resubmissionPlanned: false, apologyConsidered: false, ended: false });
+        await sync(child);
+      }
+    }
     let latest = 0;
     for (const step of detail.openSteps) {
-      if (sim.scheduled.has(step.stepKey)) continue;
+      if (sim.scheduled.has(step.stepKey) || definition?.calls.has(step.elementId)) continue;
       sim.scheduled.add(step.stepKey);
-      const calledElement = definition?.calls.get(step.elementId);
-      if (calledElement) {
-        const child = await findChild(sim, calledElement);
-        if (child) {
-          cases.set(child.id, { id: child.id, processId: child.processId, parentId: sim.id, scheduled: new Set(), reworked: new Set(), supplements: 0, resubmissionPlanned: false, apologyConsidered: false, ended: false });
-          await sync(child);
-        }
-        continue;
-      }
       const start = step.openedAt > now() ? step.openedAt : now();
       const normMinutes = step.dueAt ? calendar.workingMinutesBetween(step.openedAt, step.dueAt) : 30 + random() * 210;
       const minutes = Math.max(5, Math.round(normMinutes * (step.dueAt ? durationShare() : 1)));
@@ -561,7 +568,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
   }
 
   // --- Summary, read back from the store ---
-  const ids = [...cases.keys()];
+  const ids = [...cases.values()].filter((c) => !c.parentId).map((c) => c.id);
   const rows = ids.length ? await db.db.selectFrom('cases').select(['status_code', 'ended_at', 'timeliness', 'apology_count', 'supplement_rounds', 'end_event_id']).where('id', 'in', ids).execute() : [];
   const byStatus: Record<number, number> = {};
   for (const r of rows) byStatus[r.status_code] = (byStatus[r.status_code] ?? 0) + 1;
@@ -570,6 +577,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
   const onTime = withResult.filter((r) => r.timeliness === 'early' || r.timeliness === 'onTime').length;
   return {
     received: rows.length,
+    childCases: cases.size - ids.length,
     ended: rows.filter((r) => r.ended_at).length,
     open: rows.filter((r) => !r.ended_at).length,
     byStatus,
