@@ -60,7 +60,9 @@ export interface ClockInfo {
 /** Work to do once the transaction has committed. */
 export type AfterCommit =
   | { readonly kind: 'service'; readonly caseId: string; readonly stepKey: string; readonly handler?: string }
-  | { readonly kind: 'child'; readonly caseId: string; readonly stepKey: string; readonly calledElement: string; readonly data: CaseData };
+  | { readonly kind: 'child'; readonly caseId: string; readonly stepKey: string; readonly calledElement: string; readonly data: CaseData }
+  /** A child case ended: its parent's call activity may continue. */
+  | { readonly kind: 'childEnded'; readonly parentCaseId: string; readonly parentStepKey: string; readonly endEventId: string; readonly data: CaseData };
 
 /** A case being changed inside one transaction: the row as read plus the changes so far. */
 export class CaseChange {
@@ -269,6 +271,9 @@ export async function applyResult(trx: Tx, change: CaseChange, result: StepResul
         change.event('case.ended', { elementId: effect.endEventId, data: { endEventId: effect.endEventId, result: effect.result } });
         change.notify('case.ended', { endEventId: effect.endEventId, result: effect.result });
         await cancelTimers(trx, change.row.id);
+        if (change.row.parent_case_id && change.row.parent_step_key) {
+          change.after.push({ kind: 'childEnded', parentCaseId: change.row.parent_case_id, parentStepKey: change.row.parent_step_key, endEventId: effect.endEventId, data: result.data });
+        }
         break;
     }
   }

@@ -80,6 +80,10 @@ async function runAfterCommit(deps: ServiceDeps, work: readonly AfterCommit[]): 
       await changeCase(deps, item.caseId, { username: 'system' }, undefined, (trx, change) =>
         sendEvent(trx, deps, change, { type: 'SERVICE_DONE', stepKey: item.stepKey, ...(data ? { data } : {}), ...(errorCode ? { errorCode } : {}) }),
       );
+    } else if (item.kind === 'childEnded') {
+      await changeCase(deps, item.parentCaseId, { username: 'system' }, undefined, (trx, change) =>
+        sendEvent(trx, deps, change, { type: 'CHILD_ENDED', stepKey: item.parentStepKey, endEventId: item.endEventId, data: item.data }),
+      );
     } else {
       const parent = await deps.db.db.selectFrom('cases').select(['unit_id', 'channel', 'applicant', 'received_at']).where('id', '=', item.caseId).executeTakeFirstOrThrow();
       await receiveCase(deps, { username: 'system' }, { processId: item.calledElement, applicant: fromJson<Applicant>(parent.applicant, { name: '' }), channel: parent.channel as Channel, unitId: parent.unit_id, data: item.data }, { parentCaseId: item.caseId, parentStepKey: item.stepKey });
