@@ -231,7 +231,11 @@ export const api = {
     return response.text();
   },
   validate: (xml: string) => json<ValidateResult>('POST', '/api/procedures/validate', xml, 'text/xml'),
-  deploy: (xml: string) => json<DeployResult>('POST', '/api/procedures', xml, 'text/xml'),
+  /** Deploys every executable process of the file: one result per process. */
+  async deploy(xml: string): Promise<DeployResult[]> {
+    const result = await json<DeployResult | DeployResult[]>('POST', '/api/procedures', xml, 'text/xml');
+    return Array.isArray(result) ? result : [result];
+  },
   receiveCase: (input: ReceiveCaseInput) => json<CaseDetail>('POST', '/api/cases', input),
   cases: (query: Record<string, string> = {}) => json<{ items: CaseSummary[]; nextCursor?: string | null }>('GET', `/api/cases?${new URLSearchParams(query).toString()}`),
   caseDetail: (id: string) => json<CaseDetail>('GET', `/api/cases/${enc(id)}`),

@@ -35,7 +35,7 @@ export const designerPage: Page = async (root, { params }) => {
   const processId = params[0];
 
   const picker = el('select', { id: 'designer-procedure', 'aria-label': 'Chọn quy trình' },
-    el('option', { value: '' }, '— Sơ đồ mới —'),
+    el('option', { value: '' }, '— Sơ đồ mới hoặc từ tệp —'),
     procedures.map((p) => el('option', { value: p.processId, selected: p.processId === processId }, `${p.name ?? p.processId} (v${p.latestVersion})`)));
   picker.addEventListener('change', () => { location.hash = picker.value ? `#/designer/${encodeURIComponent(picker.value)}` : '#/designer'; });
   const status = el('span', { id: 'designer-status', class: 'muted' });
@@ -108,6 +108,7 @@ export const designerPage: Page = async (root, { params }) => {
   fileInput.addEventListener('change', () => {
     const file = fileInput.files?.[0];
     if (!file) return;
+    picker.value = '';
     void file.text()
       .then((text) => modeler.importXML(text))
       .then(() => { modeler.get<Canvas>('canvas').zoom('fit-viewport', 'auto'); return validate('browser'); })
@@ -117,7 +118,7 @@ export const designerPage: Page = async (root, { params }) => {
   downloadButton.addEventListener('click', () => void download(modeler));
   deployButton.addEventListener('click', () => {
     deployButton.disabled = true;
-    void deploy(modeler, procedures).finally(() => { deployButton.disabled = false; });
+    void deploy(modeler, procedures, showDiagnostics).finally(() => { deployButton.disabled = false; });
   });
 
   const xml = processId ? await latestXml(procedures, processId) : NEW_DIAGRAM;
@@ -152,16 +153,18 @@ function renderList(host: HTMLElement, diagnostics: readonly Diagnostic[], focus
         el('td', {}, d.message, d.path && d.path.length > 0 ? el('div', { class: 'muted small' }, `Đường đi: ${d.path.join(' → ')}`) : ''))))));
 }
 
-async function deploy(modeler: Modeler, procedures: readonly Procedure[]): Promise<void> {
+async function deploy(modeler: Modeler, procedures: readonly Procedure[], showDiagnostics: (d: readonly Diagnostic[], where: 'server') => void): Promise<void> {
   const { xml } = await modeler.saveXML({ format: true });
   if (!xml) return;
   try {
-    const result = await api.deploy(xml);
-    const known = procedures.some((p) => p.processId === result.processId);
-    showMessage(result.created ? `Đã triển khai ${result.processId} phiên bản ${result.version}.` : `Nội dung không đổi: ${result.processId} vẫn là phiên bản ${result.version}.`, 'info');
-    if (!known) location.hash = `#/designer/${encodeURIComponent(result.processId)}`;
+    const results = await api.deploy(xml);
+    showDiagnostics(results.flatMap((r) => r.diagnostics), 'server');
+    showMessage(results.map((r) => (r.created ? `Đã triển khai ${r.processId} phiên bản ${r.version}.` : `Nội dung không đổi: ${r.processId} vẫn là phiên bản ${r.version}.`)).join(' '), 'info');
+    const first = results[0];
+    if (first && !procedures.some((p) => p.processId === first.processId)) location.hash = `#/designer/${encodeURIComponent(first.processId)}`;
   } catch (error) {
-    if (error instanceof ApiError && error.diagnostics.length > 0) drawDiagnostics(modeler, error.diagnostics);
+    // A refused diagram: its diagnostics go on the canvas and in the list, the problem in the banner.
+    if (error instanceof ApiError && error.diagnostics.length > 0) showDiagnostics(error.diagnostics, 'server');
     showMessage(error);
   }
 }

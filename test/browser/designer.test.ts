@@ -54,6 +54,19 @@ describe('designer in the browser', () => {
     expect(xml).toMatch(/id="Task_Handle"[^>]*qt:norm="3"/);
   });
 
+  it('should deploy the edited procedure as a new version', async () => {
+    // when
+    await page.click('#deploy');
+    // then
+    await page.waitForSelector('#message.info');
+    expect(await page.textContent('#message')).toContain('Đã triển khai thin-slice phiên bản 2');
+    await page.goto(`${server.baseUrl}/#/procedures`);
+    const versions = await page.locator('#procedures tr[data-process-id="thin-slice"] .tag').allTextContents();
+    expect(versions).toEqual(expect.arrayContaining(['v1', 'v2']));
+    await page.goto(`${server.baseUrl}/#/designer/thin-slice`);
+    await page.waitForSelector('#designer-canvas .djs-element[data-element-id="Task_Handle"]');
+  });
+
   it('should draw a diagnostic overlay on an unreachable step', async () => {
     // when an invalid diagram is opened
     await page.setInputFiles('#open-file', UNREACHABLE_FIXTURE);
@@ -72,5 +85,15 @@ describe('designer in the browser', () => {
     await page.waitForFunction(() => document.querySelector('#designer-status')?.textContent?.includes('máy chủ'));
     expect(await page.locator('.qt-diag-badge[data-element-id="Task_Orphan"]').textContent()).toContain('UNREACHABLE');
     expect(await page.textContent('#designer-status')).toMatch(/lỗi/);
+  });
+
+  it('should refuse to deploy the invalid diagram and show the problem code and element', async () => {
+    await page.click('#deploy');
+    await page.waitForSelector('#message.error');
+    const banner = (await page.textContent('#message')) ?? '';
+    expect(banner).toContain('BPMN_INVALID');
+    expect(banner).toContain('Task_Orphan');
+    expect(await page.locator('.qt-diag-badge[data-element-id="Task_Orphan"]').count()).toBe(1);
+    await screenshot(page, 'designer-3-deploy-refused');
   });
 });
