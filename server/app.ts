@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Auth and user routes carry their full /api paths; the case-work routes are mounted under /api.
   app.route('/', authRoutes({ db: deps.db, clock: deps.clock }));
   app.route('/', userRoutes({ db: deps.db, clock: deps.clock }));
-  app.route('/', auditRoutes({ db: deps.db }));
+  app.route('/', auditRoutes({ db: deps.db, clock: deps.clock }));
   app.route('/', documentRoutes({ db: deps.db, clock: deps.clock, calendars: services.calendars }));
   app.route('/api', procedureRoutes(services));
   app.route('/api', caseRoutes(services));
