@@ -14,6 +14,12 @@ export interface PlanOptions {
   readonly channel?: Channel;
   /** Overrides the procedure's cut-off (`HH:mm`). */
   readonly cutoff?: string;
+  /**
+   * Finds the procedure a call activity runs (liên thông), so that a call activity without its
+   * own norm takes the child's published deadline (or, without one, its longest path). The child
+   * starts when the call activity starts; its steps are not listed.
+   */
+  readonly resolveCalled?: (calledElement: string) => ProcessModel | undefined;
 }
 
 export interface PlannedStep {
@@ -118,7 +124,23 @@ function forwardOrder(graph: FlowGraph): { order: FlowNode[]; predecessors: Map<
   return { order, predecessors };
 }
 
-function planGraph(graph: FlowGraph, startMs: number, calendar: WorkingCalendar, scopeId: string | undefined, steps: PlannedStep[]): number {
+interface PlanContext {
+  readonly calendar: WorkingCalendar;
+  readonly resolveCalled?: PlanOptions['resolveCalled'];
+  /** Process ids being planned, to stop a call activity that (indirectly) calls itself. */
+  readonly callers: readonly string[];
+}
+
+/** End of a called procedure started at `startMs`: its deadline when declared, else its longest path. */
+function calledEnd(calledElement: string, startMs: number, context: PlanContext): number {
+  const child = context.resolveCalled?.(calledElement);
+  if (!child || context.callers.includes(child.id)) return startMs;
+  if (child.procedure.deadline) return context.calendar.addNormMs(startMs, child.procedure.deadline);
+  return planGraph(child.graph, startMs, { ...context, callers: [...context.callers, child.id] }, undefined, []);
+}
+
+function planGraph(graph: FlowGraph, startMs: number, context: PlanContext, scopeId: string | undefined, steps: PlannedStep[]): number {
+  const { calendar } = context;
   const { order, predecessors } = forwardOrder(graph);
   const dueOf = new Map<string, number>();
   let end = startMs;
@@ -131,10 +153,12 @@ function planGraph(graph: FlowGraph, startMs: number, calendar: WorkingCalendar,
       const step = node.step;
       if (!step.outsideClock) {
         if (node.kind === 'SubProcess') {
-          const innerEnd = planGraph(node.graph, start, calendar, node.id, steps);
+          const innerEnd = planGraph(node.graph, start, context, node.id, steps);
           due = step.norm ? calendar.addNormMs(start, step.norm) : innerEnd;
         } else if (step.norm) {
           due = calendar.addNormMs(start, step.norm);
+        } else if (node.kind === 'CallActivity') {
+          due = calledEnd(node.calledElement, start, context);
         }
         steps.push({
           elementId: node.id,
@@ -168,7 +192,8 @@ export function planProcedure(process: ProcessModel, receivedAt: InstantInput, c
   const cutoff = options.cutoff ?? process.procedure.cutoffs[options.channel ?? 'desk'] ?? '15:00';
   const startMs = toEpochMs(calendar.effectiveStart(receivedMs, cutoff));
   const steps: PlannedStep[] = [];
-  const pathEndMs = planGraph(process.graph, startMs, calendar, undefined, steps);
+  const context: PlanContext = { calendar, ...(options.resolveCalled ? { resolveCalled: options.resolveCalled } : {}), callers: [process.id] };
+  const pathEndMs = planGraph(process.graph, startMs, context, undefined, steps);
   const deadline = process.procedure.deadline;
   const deadlineMs = deadline ? calendar.addNormMs(startMs, deadline) : undefined;
   const order = new Map(steps.map((s, i) => [s, i]));

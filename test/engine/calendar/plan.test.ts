@@ -168,6 +168,29 @@ describe('procedure plan', () => {
   });
 });
 
+describe('procedure plan: call activities', () => {
+  const call = (calledElement: string): FlowNode => ({ id: 'call', name: 'call', kind: 'CallActivity', calledElement, laneIds: [], incoming: [], outgoing: [], step: { outcomes: [], outsideClock: false } });
+  const parent = processOf([start, call('child'), task('after', wh(1)), end], [['start', 'call'], ['call', 'after'], ['after', 'end']]);
+
+  it('should give a call activity without norm the longest path of the called procedure', () => {
+    const child = { ...sequence([['c1', wh(4)], ['c2', wh(4)]]), id: 'child' };
+    const plan = planProcedure(parent, '2026-03-02T07:30', calendar, { resolveCalled: (id) => (id === 'child' ? child : undefined) });
+    expect(plan.steps.map((s) => [s.elementId, s.dueAt.toISO()])).toEqual([
+      ['call', iso('2026-03-02T17:00')],
+      ['after', iso('2026-03-03T08:30')],
+    ]);
+  });
+
+  it('should prefer the called procedure\'s published deadline, and stop at a procedure calling itself', () => {
+    const child = { ...sequence([['c1', wh(4)]], wd(2)), id: 'child' };
+    const withDeadline = planProcedure(parent, '2026-03-02T07:30', calendar, { resolveCalled: () => child });
+    expect(withDeadline.steps[0]?.dueAt.toISO()).toBe(iso('2026-03-03T17:00'));
+    const selfCalling = { ...parent, id: 'child' };
+    const loop = planProcedure(selfCalling, '2026-03-02T07:30', calendar, { resolveCalled: () => selfCalling });
+    expect(loop.steps[0]?.dueAt.toISO()).toBe(iso('2026-03-02T07:30'));
+  });
+});
+
 describe('procedure plan on processes/', () => {
   const read = async (file: string) => (await parseBpmn(readFileSync(join(import.meta.dirname, '../../../processes', file), 'utf8'))).definitions.processes;
 
