@@ -89,6 +89,27 @@ describe('lunar calendar', () => {
     }
   });
 
+  it('should differ from the UTC+8 reckoning in exactly the years of §6.3 between 1900 and 2100', () => {
+    const differing: string[] = [];
+    for (let year = 1900; year <= 2100; year += 1) {
+      const vietnam = tetEpochDay(year, 7);
+      const china = tetEpochDay(year, 8);
+      if (vietnam !== china) differing.push(`${year} ${isoDateOf(vietnam).slice(5)} ${isoDateOf(china).slice(5)}`);
+    }
+    expect(differing).toEqual([
+      '1903 01-28 01-29',
+      '1916 02-03 02-04',
+      '1935 02-03 02-04',
+      '1965 02-01 02-02',
+      '1968 01-29 01-30',
+      '1969 02-16 02-17',
+      '1985 01-21 02-20',
+      '2007 02-17 02-18',
+      '2030 02-02 02-03',
+      '2053 02-18 02-19',
+    ]);
+  });
+
   it('should convert a solar date to its lunar date and back', () => {
     // 2026-02-16 is 29 tháng Chạp Ất Tỵ, the last day of a 29-day month (9441/TB-BNV).
     const lastDay = lunarOfEpochDay(epochDayOf(2026, 2, 16));
