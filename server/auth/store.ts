@@ -171,6 +171,8 @@ export async function createSession(db: DbOrTx, userId: string, now: string, ttl
   const sessionId = sha256Hex(token);
   const csrfToken = randomToken(24);
   const expiresAt = new Date(Date.parse(now) + ttlMs).toISOString();
+  // Logging in sweeps the user's expired sessions, so the table stays small without a job.
+  await db.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<=', new Date(now).toISOString()).execute();
   await db.insertInto('sessions').values({ id: sessionId, user_id: userId, csrf_token: csrfToken, expires_at: expiresAt, created_at: now }).execute();
   return { token, sessionId, csrfToken, expiresAt };
 }
@@ -187,12 +189,6 @@ export async function resolveSession(db: DbOrTx, token: string, now: string): Pr
 
 export async function deleteSession(db: DbOrTx, sessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
-}
-
-/** Removes expired sessions (the scheduler may call it now and then). */
-export async function purgeExpiredSessions(db: DbOrTx, now: string): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('expires_at', '<=', new Date(now).toISOString()).executeTakeFirst();
-  return Number(result.numDeletedRows);
 }
 
 // --- API tokens ---

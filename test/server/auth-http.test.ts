@@ -142,6 +142,14 @@ for (const dialect of DIALECTS) {
       expect((await send(timed, '/api/auth/me', s)).status).toBe(200);
       clock.advance(13 * 3600_000);
       expect((await send(timed, '/api/auth/me', s)).status).toBe(401);
+      // the next login removes the expired session row of that user
+      const user = await t.db.selectFrom('users').select('id').where('username', '=', 'truongphong').executeTakeFirstOrThrow();
+      const sessionsOf = async () => (await t.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).map((r) => r.id);
+      const expired = await sessionsOf();
+      await login(timed, 'truongphong');
+      const current = await sessionsOf();
+      expect(current).toHaveLength(expired.length);
+      expect(current.filter((id) => expired.includes(id))).toEqual([]);
     });
 
     it('should let an admin manage units, users and roles', async () => {
