@@ -206,6 +206,17 @@ function parseRanges(ranges: readonly TimeRange[], where: string): [number, numb
 const rangesText = (ranges: readonly [number, number][]): TimeRange[] => ranges.map(([a, b]) => [formatHhMm(a), formatHhMm(b)] as const);
 
 /**
+ * A resolver over stored calendars (e.g. the server's calendars table) that falls back to the
+ * built-in ones, so a unit calendar may inherit from another stored calendar.
+ *
+ * @example createCalendar(unitSpec, calendarLookup(rowsFromDb))
+ */
+export function calendarLookup(specs: readonly CalendarSpec[]): CalendarResolver {
+  const byId = new Map(specs.map((spec) => [spec.id, spec]));
+  return (id) => byId.get(id) ?? BUILTIN_CALENDARS[id];
+}
+
+/**
  * Builds a working calendar from its data. `base` calendars are looked up with `resolve`
  * (default: the built-in calendars). Day tables are built per year on first use.
  *

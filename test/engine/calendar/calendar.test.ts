@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { classifyFinished as auditClassifyFinished } from '../../../engine/audit/intervals.ts';
-import { classifyOpen, createCalendar } from '../../../engine/calendar/calendar.ts';
+import { calendarLookup, classifyOpen, createCalendar } from '../../../engine/calendar/calendar.ts';
 import { VN_CIVIL_SERVICE, VN_ONE_STOP_SATURDAY } from '../../../engine/calendar/data/vietnam.ts';
 import type { CalendarSpec } from '../../../engine/calendar/spec.ts';
 import { validateCalendarSpec } from '../../../engine/calendar/validate.ts';
@@ -165,6 +165,15 @@ describe('working calendar: unit calendars', () => {
     expect(c.dayInfo('2026-03-10')).toMatchObject({ working: false, kind: 'unitOff', reason: 'Nghỉ theo quyết định của đơn vị' });
     expect(c.addNorm('2026-03-09T08:00', wd(1)).toISO()).toBe(iso('2026-03-11T08:00'));
     expect(c.exceptionalDays(2026).map((d) => d.date)).toContain('2026-03-10');
+  });
+
+  it('should inherit from a stored calendar through calendarLookup', () => {
+    const province: CalendarSpec = { id: 'ubnd-tinh', base: 'vn-civil-service', weeklyHours: { mon: [['07:00', '11:30'], ['13:30', '17:00']] } };
+    const desk: CalendarSpec = { id: 'ttpvhcc', base: 'ubnd-tinh', weeklyHours: { sat: [['07:00', '11:00']] } };
+    const c = createCalendar(desk, calendarLookup([province, desk]));
+    expect(c.spec.lineage).toEqual(['ttpvhcc', 'ubnd-tinh', 'vn-civil-service']);
+    expect(c.dayInfo('2026-03-02').hours).toEqual([['07:00', '11:30'], ['13:30', '17:00']]);
+    expect(c.dayInfo('2026-03-07').hours).toEqual([['07:00', '11:00']]);
   });
 
   it('should refuse an unknown base and an inheritance cycle', () => {
