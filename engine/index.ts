@@ -44,7 +44,7 @@ export { dryRun } from './runtime/dry-run.ts';
 export type { DryRunOptions, DryRunResult } from './runtime/dry-run.ts';
 
 // --- Working calendar (engine/calendar) ---
-export { createCalendar, classifyOpen, toEpochMs, toVnDateTime, normWorkingMs } from './calendar/calendar.ts';
+export { createCalendar, calendarLookup, classifyOpen, toEpochMs, toVnDateTime, normWorkingMs } from './calendar/calendar.ts';
 export type { WorkingCalendar, InstantInput, DayInfo, DayKind, WorkingPause, FinishedClass, OpenClass } from './calendar/calendar.ts';
 export { resolveCalendarSpec, WEEKDAYS } from './calendar/spec.ts';
 export { validateCalendarSpec } from './calendar/validate.ts';
