@@ -13,8 +13,9 @@ import { ensureDemoUsers, formatDemoAccounts } from '../auth/demo.ts';
 import { systemClock } from '../clock.ts';
 import { toProblem } from '../errors.ts';
 import { createScheduler } from '../scheduler/scheduler.ts';
+import type { ServiceDeps } from '../services/context.ts';
 import { deployProcedures } from '../services/procedures.ts';
-import { DEFAULT_DB_URL, createDb } from '../storage/db.ts';
+import { DEFAULT_DB_URL, createDb, withStartupLock } from '../storage/db.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { EXIT } from './index.ts';
 
@@ -53,6 +54,21 @@ async function buildBrowserApp(): Promise<string | undefined> {
   }
 }
 
+/** Deploys every procedure file; a file that cannot run is reported and skipped. */
+async function deployAll(deps: ServiceDeps, dir: string): Promise<void> {
+  for (const file of bpmnFiles(dir)) {
+    try {
+      for (const r of await deployProcedures(deps, { username: 'system' }, readFileSync(file, 'utf8'))) {
+        if (r.created) console.log(`deployed ${r.processId} v${r.version} (${relative(ROOT, file)})`);
+      }
+    } catch (error) {
+      const problem = toProblem(error, () => {});
+      const first = problem.diagnostics?.find((d) => d.severity === 'error');
+      console.warn(`quytrinh: ${relative(ROOT, file)} was not deployed: ${problem.detail}${first ? ` — ${first.elementId ?? ''} ${first.message}` : ''}`);
+    }
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   let options;
   try {
@@ -73,23 +89,13 @@ export async function run(args: string[]): Promise<number> {
   const url = options.db ?? process.env.DATABASE_URL ?? DEFAULT_DB_URL;
   const handle = createDb(url);
   const clock = systemClock;
-  await migrateToLatest(handle.db);
-
   const deps = serviceDeps({ db: handle, clock });
   const processesDir = resolve(options.processes ?? join(ROOT, 'processes'));
-  for (const file of bpmnFiles(processesDir)) {
-    try {
-      for (const r of await deployProcedures(deps, { username: 'system' }, readFileSync(file, 'utf8'))) {
-        if (r.created) console.log(`deployed ${r.processId} v${r.version} (${relative(ROOT, file)})`);
-      }
-    } catch (error) {
-      const problem = toProblem(error, () => {});
-      const first = problem.diagnostics?.find((d) => d.severity === 'error');
-      console.warn(`quytrinh: ${relative(ROOT, file)} was not deployed: ${problem.detail}${first ? ` — ${first.elementId ?? ''} ${first.message}` : ''}`);
-    }
-  }
-
-  const created = await ensureDemoUsers(handle.db, clock.now());
+  const created = await withStartupLock(handle, async () => {
+    await migrateToLatest(handle.db);
+    await deployAll(deps, processesDir);
+    return ensureDemoUsers(handle.db, clock.now());
+  });
   if (created.length) console.log(formatDemoAccounts(created));
 
   const staticDir = options['no-editor'] ? undefined : await buildBrowserApp();

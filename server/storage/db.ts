@@ -122,6 +122,25 @@ export async function ensureSchema(handle: DbHandle, schema: string | undefined)
   await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);
 }
 
+/**
+ * Runs `work` while holding a database-wide lock (PostgreSQL advisory lock), so server processes
+ * starting together on one database take turns at migrating, deploying and seeding. SQLite has a
+ * single writer per file already, so there it just runs.
+ */
+export async function withStartupLock<T>(handle: DbHandle, work: () => Promise<T>): Promise<T> {
+  if (handle.capabilities.dialect !== 'postgres') return work();
+  // An arbitrary constant naming "quytrinh start-up" among advisory locks.
+  const key = 0x71_74_73_74;
+  return handle.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${key})`.execute(connection);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock(${key})`.execute(connection);
+    }
+  });
+}
+
 /** PostgreSQL: drops a schema and everything in it (test clean-up); a no-op elsewhere. */
 export async function dropSchema(handle: DbHandle, schema: string | undefined): Promise<void> {
   if (handle.capabilities.dialect !== 'postgres' || !schema) return;
