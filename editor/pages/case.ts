@@ -106,7 +106,8 @@ function renderSummary(host: HTMLElement, c: CaseDetail, procedureName: string):
 function highlight(viewer: NavigatedViewer, c: CaseDetail): void {
   const canvas = viewer.get<Canvas>('canvas');
   const registry = viewer.get<ElementRegistry>('elementRegistry');
-  const done = new Set(c.history.filter((e) => e.type === 'step.completed' && e.elementId).map((e) => e.elementId!));
+  // Finished steps and the end event the case reached show the path taken.
+  const done = new Set(c.history.filter((e) => (e.type === 'step.completed' || e.type === 'case.ended') && e.elementId).map((e) => e.elementId!));
   const active = new Set([...c.active, ...c.openSteps.map((s) => s.elementId)]);
   for (const element of registry.getAll()) {
     canvas.removeMarker(element.id, ACTIVE_MARKER);

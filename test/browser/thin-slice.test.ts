@@ -85,4 +85,29 @@ describe('thin slice in the browser', () => {
     await screenshot(page, 'thin-slice-4-next-step');
     expect(browser.errors.filter((e) => !/status of 40[139]/.test(e))).toEqual([]);
   });
+
+  it('should let the specialist and the leader finish the case from their inboxes', async () => {
+    // given the next owners log in in turn (logging out first so the login form shows)
+    const owners: [string, string, string][] = [['officer', 'CB-SYT-BTXH', 'Task_Handle'], ['unitHead', 'CB-SYT', 'Task_Approve']];
+    for (const [role, unitId, elementId] of owners) {
+      await page.click('#who button');
+      await page.waitForSelector('#login-form');
+      await logIn(page, server.baseUrl, demoAccount(role, unitId));
+      // when each opens the case from the inbox and completes their step
+      const row = page.locator('#inbox tbody tr', { hasText: caseCode });
+      await row.waitFor();
+      expect(await row.getAttribute('data-step')).toBe(elementId);
+      await row.locator('a').click();
+      await page.click(`#case-actions .step-action[data-step="${elementId}"] button[data-outcome]`);
+      await page.waitForSelector(`#case-diagram .djs-element.qt-done[data-element-id="${elementId}"]`);
+    }
+    // then the case has ended: no step is active, all three are done and the status says processed
+    await page.waitForSelector('#no-actions');
+    expect(await page.locator('#case-diagram .djs-element.qt-active').count()).toBe(0);
+    for (const elementId of ['Task_Receive', 'Task_Handle', 'Task_Approve', 'End_Approved']) {
+      expect(await page.locator(`#case-diagram .djs-element.qt-done[data-element-id="${elementId}"]`).count(), elementId).toBe(1);
+    }
+    expect(await page.textContent('#case-status')).toBe('Đã xử lý xong');
+    await screenshot(page, 'thin-slice-5-ended');
+  });
 });
