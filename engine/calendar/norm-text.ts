@@ -18,16 +18,17 @@ const UNIT_ALIASES: Readonly<Record<string, NormUnit>> = {
 };
 
 /**
- * Reads `"<amount> <unit>"` (space optional). Units: `h|wh|working-hours`, `d|wd|working-days`,
+ * Reads `"<amount> <unit>"` (space optional, decimal point or comma). Units: `h|wh|working-hours`, `d|wd|working-days`,
  * `cd|calendar-days`. Returns undefined when the text is not a non-negative norm.
  *
  * @example parseNormText('0.5 wd') // { amount: 0.5, unit: 'workingDays' }
  */
 export function parseNormText(text: string): Norm | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z-]+)\s*$/.exec(text);
+  const m = /^\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z-]+)\s*$/.exec(text);
   if (!m) return undefined;
   const unit = UNIT_ALIASES[m[2]!];
-  const amount = Number(m[1]);
+  // Vietnamese writes the decimal comma ("0,5 ngày làm việc").
+  const amount = Number(m[1]!.replace(',', '.'));
   return unit && Number.isFinite(amount) ? { amount, unit } : undefined;
 }
 

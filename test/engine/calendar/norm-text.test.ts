@@ -9,10 +9,11 @@ describe('norm text', () => {
     expect(parseNormText('10 d')).toEqual({ amount: 10, unit: 'workingDays' });
     expect(parseNormText('21 calendar-days')).toEqual({ amount: 21, unit: 'calendarDays' });
     expect(parseNormText('21 cd')).toEqual({ amount: 21, unit: 'calendarDays' });
+    expect(parseNormText('0,5 wd')).toEqual({ amount: 0.5, unit: 'workingDays' });
   });
 
   it('should refuse negative amounts, unknown units and extra words', () => {
-    for (const text of ['-1 wd', '1 week', 'wd', '1 wd 2', '', '1,5 wd']) expect(parseNormText(text)).toBeUndefined();
+    for (const text of ['-1 wd', '1 week', 'wd', '1 wd 2', '', '1.5.2 wd']) expect(parseNormText(text)).toBeUndefined();
   });
 
   it('should print norms as published decisions write them', () => {
