@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser } from './browser.ts';
+import { demoAccount, logIn, screenshot } from './helpers.ts';
+import { startServer, type RunningServer } from './server.ts';
+
+describe('case-level actions in the browser', () => {
+  let server: RunningServer;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    await logIn(page, server.baseUrl, demoAccount('officer', 'CB-TTPVHCC'));
+    await page.selectOption('#receive-procedure', 'thin-slice');
+    await page.fill('#receive-name', 'Đặng Thị Ngọc Ánh');
+    await page.click('#receive-form button[type=submit]');
+    await page.waitForSelector('#case-diagram .djs-element.qt-active');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('should request a supplement, stop the clock and offer the supplement form', async () => {
+    // when the officer asks the applicant for a missing document
+    await page.click('details.case-level summary');
+    await page.fill('#case-action-reason', 'Thiếu bản sao Giấy chứng nhận đăng ký doanh nghiệp');
+    await page.click('details.case-level button[data-action="supplementRequest"]');
+    // then the case waits for the applicant with its clock stopped
+    await page.waitForFunction(() => document.querySelector('#case-status')?.textContent === 'Yêu cầu bổ sung giấy tờ');
+    expect(await page.textContent('#case-summary')).toContain('Tạm dừng chờ bổ sung');
+    expect(await page.locator('#case-documents a[data-form="supplement"]').count()).toBe(1);
+    expect(await page.locator('#history tr[data-type="supplement.requested"]').textContent()).toContain('Thiếu bản sao');
+    await screenshot(page, 'case-actions-1-supplement');
+  });
+
+  it('should record the resubmission and resume processing', async () => {
+    await page.click('details.case-level summary');
+    await page.click('details.case-level button[data-action="resubmission"]');
+    await page.waitForFunction(() => document.querySelector('#case-status')?.textContent !== 'Yêu cầu bổ sung giấy tờ');
+    expect(await page.textContent('#case-summary')).not.toContain('Tạm dừng chờ bổ sung');
+    expect(await page.locator('#history tr[data-type="supplement.received"]').count()).toBe(1);
+  });
+});
