@@ -11,10 +11,45 @@ const FROM = Date.UTC(2024, 11, 20);
 const TO = Date.UTC(2027, 0, 10);
 
 const instant = fc.integer({ min: FROM, max: TO });
+
+/**
+ * A deliberately naive reference: walk the days from the start, reading each day's office hours
+ * from dayInfo, and consume the amount interval by interval (no prefix sums, no binary search).
+ */
+function referenceAdd(cal: (typeof calendars)[number], startMs: number, amountMs: number): number {
+  const VN = 7 * 3_600_000;
+  const DAY = 86_400_000;
+  let day = Math.floor((startMs + VN) / DAY);
+  let remaining = amountMs;
+  for (;;) {
+    const date = new Date(day * DAY).toISOString().slice(0, 10);
+    for (const [from, to] of cal.dayInfo(date).hours) {
+      const [fh, fm] = from.split(':').map(Number);
+      const [th, tm] = to.split(':').map(Number);
+      const open = day * DAY - VN + (fh! * 60 + fm!) * MINUTE;
+      const close = day * DAY - VN + (th! * 60 + tm!) * MINUTE;
+      const begin = Math.max(open, startMs);
+      if (close <= begin) continue;
+      if (remaining <= close - begin) return begin + remaining;
+      remaining -= close - begin;
+    }
+    day += 1;
+  }
+}
 const workingMinutes = fc.integer({ min: 1, max: 15 * 480 });
 const calendarIndex = fc.integer({ min: 0, max: calendars.length - 1 });
 
 describe('working calendar properties', () => {
+  it('should agree with a naive day-by-day reference', () => {
+    fc.assert(
+      fc.property(calendarIndex, instant, workingMinutes, (c, start, minutes) => {
+        const cal = calendars[c]!;
+        expect(cal.addWorkingMs(start, minutes * MINUTE)).toBe(referenceAdd(cal, start, minutes * MINUTE));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('should measure back exactly the working time it added', () => {
     fc.assert(
       fc.property(calendarIndex, instant, workingMinutes, (c, start, minutes) => {
