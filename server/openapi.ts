@@ -33,6 +33,7 @@ export const openApiDocument = {
     },
     '/procedures/validate': { post: op('Validate a draft diagram', { requestBody: { required: true, content: { 'text/xml': { schema: { type: 'string' } } } } }) },
     '/procedures/{processId}/versions/{version}/xml': { get: op('The XML of a version') },
+    '/procedures/{processId}/versions/{version}/plan': { get: op('Design-time plan: due instant of each step along the longest path and the appointment', { parameters: [{ name: 'receivedAt', in: 'query', schema: { type: 'string' } }, { name: 'channel', in: 'query', schema: { enum: ['desk', 'online', 'post'] } }] }) },
     '/procedures/{processId}/versions/{version}/retire': { post: op('Retire a version (open cases continue)', {}, { '204': { description: 'Retired' } }) },
     '/cases': {
       get: op('List and search cases (cursor pagination)', { parameters: ['status', 'overdue', 'dueSoon', 'unitId', 'processId', 'from', 'to', 'q', 'cursor', 'limit'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })) }),

@@ -5,6 +5,7 @@ import { principalOrThrow, requireRole, requireUser } from '../auth/access.ts';
 import type { AppEnv } from '../auth/principal.ts';
 import { Problem } from '../errors.ts';
 import type { ServiceDeps } from '../services/context.ts';
+import { loadVersion } from '../services/definitions.ts';
 import { deployProcedures, listProcedures, procedureXml, retireVersion } from '../services/procedures.ts';
 import { actorOf } from './cases.ts';
 
@@ -40,6 +41,18 @@ export function procedureRoutes(deps: ServiceDeps): Hono<AppEnv> {
   app.get('/procedures/:processId/versions/:version/xml', requireUser(), async (c) => {
     const xml = await procedureXml(deps, c.req.param('processId'), versionParam(c));
     return c.body(xml, 200, { 'content-type': 'application/xml; charset=utf-8' });
+  });
+
+  app.get('/procedures/:processId/versions/:version/plan', requireUser(), async (c) => {
+    const processId = c.req.param('processId');
+    const version = versionParam(c);
+    const receivedAt = c.req.query('receivedAt') ?? deps.clock.now();
+    if (Number.isNaN(Date.parse(receivedAt))) throw new Problem('VALIDATION', 'receivedAt must be an ISO 8601 instant, e.g. 2026-03-02T08:00:00+07:00.');
+    const channel = c.req.query('channel') ?? 'desk';
+    if (channel !== 'desk' && channel !== 'online' && channel !== 'post') throw new Problem('VALIDATION', 'channel must be desk, online or post.');
+    const definition = await loadVersion(deps, processId, version);
+    const plan = await deps.engine.plan(await procedureXml(deps, processId, version), processId, { receivedAt, channel, ...(definition.procedure.calendar ? { calendar: definition.procedure.calendar } : {}) });
+    return c.json(plan);
   });
 
   app.post('/procedures/:processId/versions/:version/retire', requireRole('designer', 'admin'), async (c) => {

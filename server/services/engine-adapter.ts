@@ -2,7 +2,7 @@
  * The default ports, backed by engine/index.ts: read + validate + compile procedures, start and
  * advance cases, and working calendars from the built-in calendar data.
  */
-import { BUILTIN_CALENDARS, BpmnInvalidError, DEFAULT_CALENDAR_ID, EngineError, advanceCase, compileProcess, createCalendar, hasErrors, readProcedure, startCase } from '../../engine/index.ts';
+import { BUILTIN_CALENDARS, BpmnInvalidError, DEFAULT_CALENDAR_ID, EngineError, advanceCase, compileProcess, createCalendar, hasErrors, planProcedure, readProcedure, startCase } from '../../engine/index.ts';
 import type { CalendarSpec, CompiledProcess, Diagnostic } from '../../engine/index.ts';
 import { toDbInstant } from '../storage/db.ts';
 import type { CalendarResolver, CompiledProcedure, ProcedureEngine, WorkingCalendar } from './ports.ts';
@@ -53,6 +53,19 @@ export const defaultEngine: ProcedureEngine = {
 
   send(runnable, snapshot, event, now) {
     return advanceCase(runnable as CompiledProcess, snapshot, event, now);
+  },
+
+  async plan(xml, processId, input) {
+    const { definitions } = await readProcedure(xml);
+    const process = definitions.processes.find((p) => p.id === processId);
+    if (!process) throw new EngineError('DEFINITION_MISMATCH', `The stored diagram has no process ${processId}.`);
+    const calendarId = input.calendar && BUILTIN_CALENDARS[input.calendar] ? input.calendar : DEFAULT_CALENDAR_ID;
+    const plan = planProcedure(process, input.receivedAt, createCalendar(BUILTIN_CALENDARS[calendarId]!), {
+      channel: input.channel,
+      resolveCalled: (id) => definitions.processes.find((p) => p.id === id),
+    });
+    // Luxon DateTimes become ISO strings with their offset.
+    return JSON.parse(JSON.stringify(plan)) as unknown;
   },
 };
 

@@ -28,6 +28,8 @@ export interface ProcedureEngine {
   start(runnable: unknown, input: { readonly caseId: string; readonly data: CaseData; readonly now: string }): StepResult;
   /** Sends one event to a case; throws InvalidTransitionError when the case cannot take it. */
   send(runnable: unknown, snapshot: PersistedCase, event: EngineEvent, now: string): StepResult;
+  /** Design-time plan: each step's latest due instant along the longest path and the appointment (JSON). */
+  plan(xml: string, processId: string, input: { readonly receivedAt: string; readonly channel: Channel; readonly calendar?: string }): Promise<unknown>;
 }
 
 /** Working-time arithmetic of one calendar (a unit's or the default). */
