@@ -280,6 +280,7 @@ class Compiler {
         members.delete(id);
       }
     }
+    if (this.eventlessCycle(scope)) return { initial: start.id, states };
     const reached = new Set<string>();
     this.compileFragment(scope, start.id, members, undefined, states, reached);
     for (const id of members) {
@@ -295,6 +296,37 @@ class Compiler {
       states: { main: { initial: start.id, states }, ...scope.sideRegions },
       ...onConfig,
     };
+  }
+
+  /**
+   * A cycle made only of elements a token passes without waiting (gateways, throw events) would
+   * make one step run forever, so it is refused before compiling.
+   */
+  private eventlessCycle(scope: Scope): boolean {
+    const passes = (n: FlowNode): boolean =>
+      n.kind === 'ExclusiveGateway' || n.kind === 'InclusiveGateway' || n.kind === 'ParallelGateway' || n.kind === 'StartEvent'
+      || n.kind === 'IntermediateThrowEvent' || (n.kind === 'IntermediateCatchEvent' && n.trigger.kind === 'link');
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (id: string, trail: string[]): string[] | undefined => {
+      const node = this.node(id);
+      if (!node || !passes(node) || state.get(id) === 'done') return undefined;
+      if (state.get(id) === 'open') return [...trail.slice(trail.indexOf(id)), id];
+      state.set(id, 'open');
+      for (const next of this.successors(node)) {
+        const cycle = visit(next, [...trail, id]);
+        if (cycle) return cycle;
+      }
+      state.set(id, 'done');
+      return undefined;
+    };
+    for (const node of scope.graph.nodes) {
+      const cycle = visit(node.id, []);
+      if (cycle) {
+        this.diagnostics.error('EVENTLESS_LOOP', `The flow loops through ${cycle.join(' → ')} without any step or event to wait for, so it would never stop. Put a task or a catch event in the loop.`, { elementId: cycle[0], processId: this.process.id, path: cycle });
+        return true;
+      }
+    }
+    return false;
   }
 
   private scopeEndRef(scope: Scope, states: Record<string, StateConfig>): string {
