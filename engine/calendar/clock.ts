@@ -6,6 +6,7 @@
 import type { DateTime } from 'luxon';
 import { DeadlineCalendarError } from '../errors.ts';
 import type { SupplementMode } from '../bpmn/model.ts';
+import type { AuditEvent } from '../audit/events.ts';
 import type { Norm } from './norm.ts';
 import { DAY_MS } from './days.ts';
 import { normWorkingMs, toEpochMs, toVnDateTime } from './calendar.ts';
@@ -150,4 +151,37 @@ export function computeDeadline(spec: DeadlineSpec, events: readonly ClockEvent[
     extended: extension !== undefined,
     spentMinutes: spentMs / MINUTE,
   };
+}
+
+/**
+ * The clock events of one case's audit log (in log order): `case.received` (its `receivedAt`,
+ * else the event time), `supplement.requested`, `supplement.received`, and `apology.issued` with a
+ * `newAppointmentAt`. Other events do not move the clock. Feed the result to {@link computeDeadline}
+ * to recompute a case's due instant, e.g. after its calendar changed.
+ */
+export function clockEventsFromAudit(events: readonly AuditEvent[]): ClockEvent[] {
+  const clock: ClockEvent[] = [];
+  for (const event of events) {
+    switch (event.type) {
+      case 'case.received': {
+        const receivedAt = event.data?.['receivedAt'];
+        clock.push({ type: 'received', at: typeof receivedAt === 'string' ? receivedAt : event.at });
+        break;
+      }
+      case 'supplement.requested':
+        clock.push({ type: 'supplementRequested', at: event.at });
+        break;
+      case 'supplement.received':
+        clock.push({ type: 'supplementReceived', at: event.at });
+        break;
+      case 'apology.issued': {
+        const newAppointment = event.data?.['newAppointmentAt'];
+        if (typeof newAppointment === 'string') clock.push({ type: 'extended', newAppointment, at: event.at });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return clock;
 }

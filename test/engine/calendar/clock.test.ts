@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCalendar } from '../../../engine/calendar/calendar.ts';
-import { computeDeadline } from '../../../engine/calendar/clock.ts';
+import { clockEventsFromAudit, computeDeadline } from '../../../engine/calendar/clock.ts';
+import type { AuditEvent } from '../../../engine/audit/events.ts';
 import type { ClockEvent } from '../../../engine/calendar/clock.ts';
 import { VN_CIVIL_SERVICE } from '../../../engine/calendar/data/vietnam.ts';
 import { DeadlineCalendarError } from '../../../engine/errors.ts';
@@ -101,5 +102,22 @@ describe('deadline clock', () => {
     ]);
     // 2 days spent; 19 days from Mon 09/03 08:00 = Sat 28/03 → close of Mon 30/03.
     expect(state.dueAt?.toISO()).toBe(iso('2026-03-30T17:00'));
+  });
+
+  it('should replay a case clock from its audit log', () => {
+    const log: AuditEvent[] = [
+      { type: 'case.received', at: '2026-03-02T08:00:05+07:00', caseId: 'c1', data: { receivedAt: '2026-03-02T08:00:00+07:00', effectiveStart: '2026-03-02T08:00:00+07:00' } },
+      { type: 'step.opened', at: '2026-03-02T08:00:05+07:00', caseId: 'c1', elementId: 'handle' },
+      { type: 'supplement.requested', at: '2026-03-04T10:00:00+07:00', caseId: 'c1' },
+      { type: 'supplement.received', at: '2026-03-10T16:00:00+07:00', caseId: 'c1', data: { mode: 'restart' } },
+      { type: 'apology.issued', at: '2026-03-23T09:00:00+07:00', caseId: 'c1', data: { reason: 'Chờ ý kiến', newAppointmentAt: '2026-03-31T17:00:00+07:00' } },
+    ];
+    const events = clockEventsFromAudit(log);
+    expect(events.map((e) => e.type)).toEqual(['received', 'supplementRequested', 'supplementReceived', 'extended']);
+    const beforeApology = computeDeadline({ norm, calendar }, events.slice(0, 3));
+    expect(beforeApology.dueAt?.toISO()).toBe(iso('2026-03-24T17:00'));
+    const state = computeDeadline({ norm, calendar }, events);
+    expect(state.dueAt?.toISO()).toBe(iso('2026-03-31T17:00'));
+    expect(state.extended).toBe(true);
   });
 });
