@@ -55,7 +55,7 @@ export type { LunarDate, LunarMonth } from './calendar/lunar.ts';
 export { epochDayOf, isoDateOf, parseIsoDate, VN_ZONE, MIN_YEAR as CALENDAR_MIN_YEAR, MAX_YEAR as CALENDAR_MAX_YEAR } from './calendar/days.ts';
 export { VIETNAM_ZONE } from './calendar/zone.ts';
 export { parseNormText, formatNormVi } from './calendar/norm-text.ts';
-export { computeDeadline } from './calendar/clock.ts';
+export { computeDeadline, clockEventsFromAudit } from './calendar/clock.ts';
 export type { ClockEvent, DeadlineSpec, DeadlineState, ClockPause } from './calendar/clock.ts';
 export { planProcedure } from './calendar/plan.ts';
 export type { PlanOptions, PlannedStep, ProcedurePlan } from './calendar/plan.ts';
