@@ -4,12 +4,13 @@
  * on the elements they name and listed below the canvas. "Triển khai" deploys a new version.
  */
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
-import { readProcedure, type Diagnostic } from '../../engine/index.ts';
+import { hasErrors, readProcedure, type Diagnostic } from '../../engine/index.ts';
 import { ApiError, api, type Procedure } from '../api-client.ts';
 import { showMessage, type Page } from '../app.ts';
 import { MODDLE_EXTENSIONS, Modeler, type Canvas, type ElementRegistry } from '../bpmn.ts';
 import { el, replace } from '../dom.ts';
 import { drawDiagnostics } from '../modules/diagnostics-overlay.ts';
+import { drawPlans, planAll } from '../modules/plan.ts';
 import { qtPropertiesModule } from '../modules/qt-properties.ts';
 import { translateModule } from '../translate.ts';
 
@@ -48,11 +49,13 @@ export const designerPage: Page = async (root, { params }) => {
   const canvasHost = el('div', { class: 'diagram designer-canvas', id: 'designer-canvas' });
   const panelHost = el('div', { class: 'properties', id: 'properties-panel' });
   const list = el('section', { class: 'card', id: 'diagnostics' });
+  const planHost = el('section', { class: 'card', id: 'plan' });
 
   replace(root,
     el('div', { class: 'toolbar' }, el('h1', {}, 'Thiết kế quy trình'), picker, openButton, fileInput, validateButton, deployButton, downloadButton, status),
     el('div', { class: 'designer' }, canvasHost, panelHost),
-    list);
+    list,
+    planHost);
 
   const modeler = new Modeler({
     container: canvasHost,
@@ -71,8 +74,16 @@ export const designerPage: Page = async (root, { params }) => {
     if (!xml) return;
     status.textContent = 'Đang kiểm tra…';
     try {
-      const diagnostics = where === 'browser' ? (await readProcedure(xml)).diagnostics : (await api.validate(xml)).diagnostics;
-      if (mine === generation) showDiagnostics(diagnostics, where);
+      if (where === 'browser') {
+        const { definitions, diagnostics } = await readProcedure(xml);
+        if (mine !== generation) return;
+        showDiagnostics(diagnostics, where);
+        // A plan of a diagram that cannot run would mislead: show it only when there is no error.
+        drawPlans(modeler, planHost, hasErrors(diagnostics) ? [] : planAll(definitions, new Date()));
+      } else {
+        const { diagnostics } = await api.validate(xml);
+        if (mine === generation) showDiagnostics(diagnostics, where);
+      }
     } catch (error) {
       // A refused diagram may come back as a problem+json carrying its diagnostics.
       if (error instanceof ApiError && error.diagnostics.length > 0) {

@@ -41,6 +41,10 @@ describe('designer in the browser', () => {
     expect(await page.locator('.bio-properties-panel-group-header', { hasText: 'Quy trình (qt)' }).count()).toBe(1);
     expect(await norm.inputValue()).toBe('7');
     expect(await page.locator('#bio-properties-panel-qt-normUnit').inputValue()).toBe('workingDays');
+    // and the design-time plan gives every step a due date and the procedure an appointment
+    await page.waitForSelector('#plan .appointment');
+    expect(await page.locator('#plan .plan-steps tbody tr').count()).toBe(3);
+    expect(await page.locator('.qt-plan-badge[data-element-id="Task_Handle"]').textContent()).toMatch(/^hạn \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
     await screenshot(page, 'designer-1-qt-properties');
   });
 
@@ -77,6 +81,7 @@ describe('designer in the browser', () => {
     expect(await page.locator('.djs-element.qt-diag-error[data-element-id="Task_Orphan"]').count()).toBe(1);
     expect(await page.locator('#diagnostics-table tr[data-element-id="Task_Orphan"]').textContent()).toContain('Thẩm định bị bỏ quên');
     expect(await page.locator('.qt-diag-badge[data-element-id="Task_Handle"]').count()).toBe(0);
+    expect(await page.locator('.qt-plan-badge').count()).toBe(0);
     await screenshot(page, 'designer-2-diagnostic-overlay');
   });
 
