@@ -61,7 +61,7 @@ export { planProcedure } from './calendar/plan.ts';
 export type { PlanOptions, PlannedStep, ProcedurePlan } from './calendar/plan.ts';
 
 // --- Audit reductions (engine/audit) ---
-export { stepIntervals, pausesOf, groupByCase, normMinutes, classifyFinished, classifyBySpent, AUDIT_ZONE } from './audit/intervals.ts';
+export { stepIntervals, pausesOf, groupByCase, normMinutes, classifyFinished, classifyBySpent } from './audit/intervals.ts';
 export type { StepInterval, WorkingTime, Timeliness, IntervalOptions, Pause } from './audit/intervals.ts';
 export { stepStatistics, percentile, median, spentMinutes } from './audit/statistics.ts';
 export type { StepStatistics } from './audit/statistics.ts';

@@ -4,7 +4,7 @@
  * working-time arithmetic comes in through {@link WorkingTime} so the same reducer runs in the
  * server, the CLI and the browser.
  */
-import { DateTime } from 'luxon';
+import { classifyFinished } from '../calendar/calendar.ts';
 import type { AuditEvent, AuditEventData } from './events.ts';
 import type { Norm } from '../calendar/norm.ts';
 
@@ -16,9 +16,6 @@ export interface WorkingTime {
 
 /** Finished: early / on time / late. Still open: within deadline / overdue. */
 export type Timeliness = 'early' | 'onTime' | 'late' | 'withinDeadline' | 'overdue';
-
-/** The zone in which "the same day" is judged: Vietnamese offices. */
-export const AUDIT_ZONE = 'Asia/Ho_Chi_Minh';
 
 export interface StepInterval {
   readonly caseId: string;
@@ -67,26 +64,18 @@ export function normMinutes(norm: Norm): number {
   }
 }
 
-function localDate(iso: string): string {
-  return DateTime.fromISO(iso, { setZone: true }).setZone(AUDIT_ZONE).toISODate() ?? iso;
-}
-
 function ms(iso: string): number {
   return Date.parse(iso);
 }
 
 /**
- * Classifies a finished step or case against its due instant. Late: finished after the due
- * instant. Early: finished on a local calendar day before the due day (Vietnamese statistics
- * count "trước hạn" by day, not by minute). Otherwise on time — including finishing earlier on
- * the due day itself.
+ * Classifies a finished step or case against its due instant (the calendar's rule, shared so
+ * the audit and the server agree): late after the due instant, early on an earlier local day,
+ * otherwise on time.
  *
  * @example classifyFinished('2026-03-02T09:00:00+07:00', '2026-03-03T17:00:00+07:00') // 'early'
  */
-export function classifyFinished(leftAt: string, dueAt: string): 'early' | 'onTime' | 'late' {
-  if (ms(leftAt) > ms(dueAt)) return 'late';
-  return localDate(leftAt) < localDate(dueAt) ? 'early' : 'onTime';
-}
+export { classifyFinished };
 
 /**
  * Classifies by minutes spent against the norm when no due instant was recorded: the rule the
