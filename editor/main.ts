@@ -12,6 +12,7 @@ import { clearMessage, hasRole, showMessage, type Page } from './app.ts';
 import { el, replace } from './dom.ts';
 import { ROLE_LABELS } from './labels.ts';
 import { casePage } from './pages/case.ts';
+import { casesPage } from './pages/cases.ts';
 import { designerPage } from './pages/designer.ts';
 import { inboxPage } from './pages/inbox.ts';
 import { loginPage } from './pages/login.ts';
@@ -21,7 +22,8 @@ import { reviewPage } from './pages/review.ts';
 const ROUTES: Readonly<Record<string, Page>> = {
   procedures: proceduresPage,
   inbox: inboxPage,
-  cases: casePage,
+  // #/cases lists and searches; #/cases/:id is one case.
+  cases: (root, context) => (context.params[0] ? casePage(root, context) : casesPage(root, context)),
   designer: designerPage,
   review: reviewPage,
 };
@@ -50,6 +52,7 @@ function renderChrome(): void {
   }
   const links: [string, string, boolean][] = [
     ['#/inbox', 'Hộp việc', hasRole(user, 'officer') || hasRole(user, 'unitHead')],
+    ['#/cases', 'Hồ sơ', true],
     ['#/procedures', 'Quy trình', true],
     ['#/designer', 'Thiết kế', hasRole(user, 'designer')],
     ['#/review', 'Thống kê', hasRole(user, 'reviewer') || hasRole(user, 'admin') || hasRole(user, 'unitHead')],

@@ -44,4 +44,19 @@ describe('case-level actions in the browser', () => {
     expect(await page.textContent('#case-summary')).not.toContain('Tạm dừng chờ bổ sung');
     expect(await page.locator('#history tr[data-type="supplement.received"]').count()).toBe(1);
   });
+
+  it('should find the case by the applicant name in the case search', async () => {
+    // when
+    await page.goto(`${server.baseUrl}/#/cases`);
+    await page.waitForSelector('#cases-filter');
+    await page.fill('#cases-q', 'Ngọc Ánh');
+    await page.click('#cases-filter button[type=submit]');
+    // then exactly this case is listed, with its status in words
+    await page.waitForFunction(() => document.querySelectorAll('#cases tbody tr').length === 1 && document.querySelector('#cases')?.textContent?.includes('Ngọc Ánh'));
+    expect(await page.textContent('#cases tbody tr')).toContain('Đang xử lý');
+    await page.fill('#cases-q', 'không có ai tên này');
+    await page.click('#cases-filter button[type=submit]');
+    await page.waitForSelector('#cases-results p.muted');
+    await screenshot(page, 'case-actions-2-search');
+  });
 });
