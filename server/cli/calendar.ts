@@ -3,19 +3,26 @@
  *
  *   quytrinh calendar due --from ISO --norm "<amount> <unit>" [--calendar NAME|file.json] [--cutoff HH:MM] [--json]
  *   quytrinh calendar days --year YYYY [--calendar NAME|file.json] [--json]
+ *   quytrinh calendar plan <file.bpmn> --from ISO [--process ID] [--channel desk|online|post] [--calendar NAME|file.json] [--json]
+ *   quytrinh calendar lunar --date YYYY-MM-DD [--json]
  *
  * `due` always prints JSON (effective start after the cut-off rule, then the due instant).
  * `days` prints every non-working weekday and worked rest day of the year with its reason.
- * Exit 0 ok, 2 unusable arguments.
+ * `plan` prints each timed step's start and due instant along the longest path and the appointment.
+ * `lunar` prints the Vietnamese lunar date of a day.
+ * Exit 0 ok, 1 the diagram is refused (plan), 2 unusable arguments or unreadable file.
  */
 import { readFile } from 'node:fs/promises';
-import { BUILTIN_CALENDARS, DEFAULT_CALENDAR_ID, createCalendar, formatNormVi, isEngineError, parseNormText, toEpochMs, toVnDateTime } from '../../engine/index.ts';
-import type { CalendarSpec, DayInfo, WorkingCalendar } from '../../engine/index.ts';
+import type { DateTime } from 'luxon';
+import { BUILTIN_CALENDARS, DEFAULT_CALENDAR_ID, createCalendar, formatNormVi, hasErrors, isEngineError, lunarOfEpochDay, parseIsoDate, parseNormText, planProcedure, readProcedure, toEpochMs, toVnDateTime } from '../../engine/index.ts';
+import type { CalendarSpec, Channel, DayInfo, Diagnostic, ProcessModel, WorkingCalendar } from '../../engine/index.ts';
 import { EXIT } from './index.ts';
 
 const USAGE = `Usage:
   quytrinh calendar due --from ISO --norm "<amount> <unit>" [--calendar NAME|file.json] [--cutoff HH:MM] [--json]
   quytrinh calendar days --year YYYY [--calendar NAME|file.json] [--json]
+  quytrinh calendar plan <file.bpmn> --from ISO [--process ID] [--channel desk|online|post] [--calendar NAME|file.json] [--json]
+  quytrinh calendar lunar --date YYYY-MM-DD [--json]
 
 Units: h|wh|working-hours, d|wd|working-days (1 = 8 working hours), cd|calendar-days.
 Times without an offset are Vietnam time (UTC+7). Default cut-off 15:00.
@@ -24,15 +31,28 @@ Calendars: ${Object.keys(BUILTIN_CALENDARS).join(', ')} (default ${DEFAULT_CALEN
 
 class UsageError extends Error {}
 
-const FLAGS_WITH_VALUE = new Set(['--from', '--norm', '--calendar', '--cutoff', '--year']);
+/** The diagram could not be planned: exit 1 with its diagnostics. */
+class RefusedError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super('the diagram is refused');
+  }
+}
 
-function parseFlags(args: readonly string[]): { flags: Map<string, string>; json: boolean } {
+const FLAGS_WITH_VALUE = new Set(['--from', '--norm', '--calendar', '--cutoff', '--year', '--process', '--channel', '--date']);
+const CHANNELS: readonly Channel[] = ['desk', 'online', 'post'];
+
+function parseFlags(args: readonly string[]): { flags: Map<string, string>; json: boolean; positional: string[] } {
   const flags = new Map<string, string>();
+  const positional: string[] = [];
   let json = false;
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
     if (arg === '--json') {
       json = true;
+      continue;
+    }
+    if (!arg.startsWith('-')) {
+      positional.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
@@ -42,7 +62,11 @@ function parseFlags(args: readonly string[]): { flags: Map<string, string>; json
     if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
     flags.set(name, value);
   }
-  return { flags, json };
+  return { flags, json, positional };
+}
+
+function onlyFlags(flags: Map<string, string>, allowed: readonly string[], sub: string): void {
+  for (const flag of flags.keys()) if (!allowed.includes(flag)) throw new UsageError(`${flag} does not apply to "${sub}"`);
 }
 
 async function loadCalendar(name: string | undefined): Promise<WorkingCalendar> {
@@ -68,7 +92,7 @@ async function due(flags: Map<string, string>): Promise<string> {
   const from = flags.get('--from');
   const normText = flags.get('--norm');
   if (!from || !normText) throw new UsageError('due needs --from and --norm');
-  for (const flag of flags.keys()) if (flag === '--year') throw new UsageError('--year belongs to "days"');
+  onlyFlags(flags, ['--from', '--norm', '--calendar', '--cutoff'], 'due');
   const norm = parseNormText(normText);
   if (!norm) throw new UsageError(`--norm "${normText}" is not "<amount> <unit>"`);
   const calendar = await loadCalendar(flags.get('--calendar'));
@@ -92,12 +116,70 @@ async function due(flags: Map<string, string>): Promise<string> {
 async function days(flags: Map<string, string>, json: boolean): Promise<string> {
   const yearText = flags.get('--year');
   if (!yearText || !/^\d{4}$/.test(yearText)) throw new UsageError('days needs --year YYYY');
-  for (const flag of flags.keys()) if (flag !== '--year' && flag !== '--calendar') throw new UsageError(`${flag} belongs to "due"`);
+  onlyFlags(flags, ['--year', '--calendar'], 'days');
   const calendar = await loadCalendar(flags.get('--calendar'));
   const list = calendar.exceptionalDays(Number(yearText));
   if (json) return `${JSON.stringify({ calendar: calendar.id, year: Number(yearText), days: list }, null, 2)}\n`;
   const header = `${calendar.spec.name ?? calendar.id} — ${yearText}: ngày nghỉ trong tuần và ngày làm bù`;
   return `${header}\n${list.map(describeDay).join('\n')}\n`;
+}
+
+async function plan(flags: Map<string, string>, json: boolean, positional: readonly string[]): Promise<string> {
+  onlyFlags(flags, ['--from', '--process', '--channel', '--calendar'], 'plan');
+  const file = positional[0];
+  const from = flags.get('--from');
+  if (positional.length !== 1 || !file || !from) throw new UsageError('plan needs one <file.bpmn> and --from');
+  const channel = flags.get('--channel');
+  if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) throw new UsageError(`--channel must be one of ${CHANNELS.join(', ')}`);
+  let xml: string;
+  try {
+    xml = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new UsageError(`cannot read ${file}: ${(cause as Error).message}`);
+  }
+  let processes: readonly ProcessModel[];
+  try {
+    const read = await readProcedure(xml);
+    if (hasErrors(read.diagnostics)) throw new RefusedError(read.diagnostics);
+    processes = read.definitions.processes;
+  } catch (cause) {
+    if (isEngineError(cause)) throw new RefusedError(cause.diagnostics);
+    throw cause;
+  }
+  const wanted = flags.get('--process');
+  const model = wanted ? processes.find((p) => p.id === wanted) : (processes.find((p) => p.isExecutable) ?? processes[0]);
+  if (!model) throw new UsageError(wanted ? `no process "${wanted}" in ${file}; it has ${processes.map((p) => p.id).join(', ')}` : `${file} has no process`);
+  const calendar = await loadCalendar(flags.get('--calendar') ?? model.procedure.calendar);
+  const result = planProcedure(model, from, calendar, { ...(channel ? { channel: channel as Channel } : {}), resolveCalled: (id) => processes.find((p) => p.id === id) });
+  const steps = result.steps.map((s) => ({ elementId: s.elementId, name: s.name ?? null, norm: s.norm ?? null, startAt: s.startAt.toISO(), dueAt: s.dueAt.toISO() }));
+  const summary = {
+    process: model.id,
+    calendar: calendar.id,
+    receivedAt: result.receivedAt.toISO(),
+    cutoff: result.cutoff,
+    effectiveStart: result.effectiveStart.toISO(),
+    steps,
+    pathEnd: result.pathEnd.toISO(),
+    deadlineDueAt: result.deadlineDueAt?.toISO() ?? null,
+    appointment: result.appointment.toISO(),
+  };
+  if (json) return `${JSON.stringify(summary, null, 2)}\n`;
+  const when = (instant: DateTime) => instant.toFormat('HH:mm dd/MM/yyyy');
+  const lines = result.steps.map((s) => `  ${when(s.startAt)} → ${when(s.dueAt)}  ${(s.norm ? formatNormVi(s.norm) : 'không định mức').padEnd(18)}  ${s.name ?? s.elementId}`);
+  return `${model.name ?? model.id} (${calendar.id})\nNhận hồ sơ ${when(result.receivedAt)}, bắt đầu tính ${when(result.effectiveStart)}\n${lines.join('\n')}\nNgày hẹn trả kết quả: ${when(result.appointment)}\n`;
+}
+
+const LUNAR_MONTHS = ['Giêng', 'Hai', 'Ba', 'Tư', 'Năm', 'Sáu', 'Bảy', 'Tám', 'Chín', 'Mười', 'Một', 'Chạp'];
+
+function lunar(flags: Map<string, string>, json: boolean): string {
+  onlyFlags(flags, ['--date'], 'lunar');
+  const date = flags.get('--date');
+  const epochDay = date === undefined ? undefined : parseIsoDate(date);
+  if (epochDay === undefined) throw new UsageError('lunar needs --date YYYY-MM-DD');
+  const result = lunarOfEpochDay(epochDay);
+  if (json) return `${JSON.stringify({ date, lunar: result })}\n`;
+  const day = result.day <= 10 ? `mùng ${result.day}` : String(result.day);
+  return `${date}: ${day} tháng ${LUNAR_MONTHS[result.month - 1]}${result.leap ? ' (nhuận)' : ''} năm âm lịch ${result.year} (tháng ${result.monthLength} ngày)\n`;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -107,11 +189,30 @@ export async function run(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    if (sub !== 'due' && sub !== 'days') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'give a subcommand');
-    const { flags, json } = parseFlags(rest);
-    process.stdout.write(sub === 'due' ? await due(flags) : await days(flags, json));
+    const { flags, json, positional } = parseFlags(rest);
+    if (sub !== 'plan' && positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
+    switch (sub) {
+      case 'due':
+        process.stdout.write(await due(flags));
+        break;
+      case 'days':
+        process.stdout.write(await days(flags, json));
+        break;
+      case 'plan':
+        process.stdout.write(await plan(flags, json, positional));
+        break;
+      case 'lunar':
+        process.stdout.write(lunar(flags, json));
+        break;
+      default:
+        throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'give a subcommand');
+    }
     return EXIT.ok;
   } catch (cause) {
+    if (cause instanceof RefusedError) {
+      process.stderr.write(`quytrinh calendar plan: the diagram is refused\n${cause.diagnostics.map((d) => `${d.severity} ${d.code} ${d.elementId ?? '(document)'}: ${d.message}`).join('\n')}\n`);
+      return EXIT.refused;
+    }
     if (cause instanceof UsageError || isEngineError(cause)) {
       process.stderr.write(`quytrinh calendar: ${cause.message}\n${USAGE}`);
       return EXIT.usage;

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { run } from '../../../server/cli/calendar.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -54,21 +55,62 @@ describe('quytrinh calendar', { timeout: 60_000 }, () => {
     expect(out.dueAt).toBe('2026-03-10T08:00:00.000+07:00');
   });
 
-  it('should exit 2 on unusable arguments', () => {
-    for (const args of [
-      [],
-      ['due', '--from', '2026-03-06T08:00'],
-      ['due', '--from', 'yesterday', '--norm', '1 wd'],
-      ['due', '--from', '2026-03-06T08:00', '--norm', '1 week'],
-      ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--calendar', 'nowhere'],
-      ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--cutoff', '3pm'],
-      ['days', '--year', '26'],
-      ['days', '--year', '1900'],
-      ['days', '--year', '2026', '--verbose'],
-    ]) {
-      const { status, stderr } = quytrinh(...args);
-      expect([args.join(' '), status]).toEqual([args.join(' '), 2]);
-      expect(stderr).toContain('Usage');
+  it('should plan a procedure file step by step with its appointment', () => {
+    const { status, stdout } = quytrinh('plan', 'processes/cao-bang-1.001806/cao-bang-1.001806.bpmn', '--from', '2026-02-12T15:30', '--json');
+    expect(status).toBe(0);
+    const plan = JSON.parse(stdout);
+    expect(plan.effectiveStart).toBe('2026-02-13T07:30:00.000+07:00');
+    expect(plan.steps).toHaveLength(6);
+    expect(plan.steps[2]).toMatchObject({ norm: { amount: 7, unit: 'workingDays' }, dueAt: '2026-03-03T17:00:00.000+07:00' });
+    expect(plan.appointment).toBe('2026-03-05T17:00:00.000+07:00');
+    const text = quytrinh('plan', 'processes/cao-bang-1.001806/cao-bang-1.001806.bpmn', '--from', '2026-02-12T15:30');
+    expect(text.stdout).toContain('Ngày hẹn trả kết quả: 17:00 05/03/2026');
+  });
+
+  it('should refuse a file that is not BPMN with exit 1 and its diagnostics', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quytrinh-calendar-'));
+    const file = join(dir, 'not.bpmn');
+    writeFileSync(file, 'hello');
+    const { status, stderr } = quytrinh('plan', file, '--from', '2026-03-02T08:00');
+    expect(status).toBe(1);
+    expect(stderr).toContain('error');
+  });
+
+  it('should print the lunar date of a day', () => {
+    expect(quytrinh('lunar', '--date', '2026-02-16').stdout).toBe('2026-02-16: 29 tháng Chạp năm âm lịch 2025 (tháng 29 ngày)\n');
+    expect(JSON.parse(quytrinh('lunar', '--date', '2026-04-26', '--json').stdout).lunar).toEqual({ year: 2026, month: 3, day: 10, leap: false, monthLength: 30 });
+  });
+
+  it('should exit 2 on unusable arguments', async () => {
+    // The real process once, then every case in-process (spawning each would take seconds).
+    expect(quytrinh('due', '--from', 'yesterday', '--norm', '1 wd').status).toBe(2);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      for (const args of [
+        [],
+        ['due', '--from', '2026-03-06T08:00'],
+        ['due', '--from', 'yesterday', '--norm', '1 wd'],
+        ['due', '--from', '2026-03-06T08:00', '--norm', '1 week'],
+        ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--calendar', 'nowhere'],
+        ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--cutoff', '3pm'],
+        ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', 'extra'],
+        ['days', '--year', '26'],
+        ['days', '--year', '1900'],
+        ['days', '--year', '2026', '--verbose'],
+        ['days', '--year', '2026', '--norm', '1 wd'],
+        ['plan', '--from', '2026-03-02T08:00'],
+        ['plan', 'missing.bpmn', '--from', '2026-03-02T08:00'],
+        ['plan', 'processes/cao-bang-1.001806/cao-bang-1.001806.bpmn', '--from', '2026-03-02T08:00', '--channel', 'fax'],
+        ['lunar', '--date', '2026-13-01'],
+      ]) {
+        stderr.mockClear();
+        expect([args.join(' '), await run(args)]).toEqual([args.join(' '), 2]);
+        expect(String(stderr.mock.calls[0]?.[0])).toContain('Usage');
+      }
+    } finally {
+      stderr.mockRestore();
+      stdout.mockRestore();
     }
   });
 });
