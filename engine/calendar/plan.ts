@@ -124,6 +124,18 @@ function forwardOrder(graph: FlowGraph): { order: FlowNode[]; predecessors: Map<
   return { order, predecessors };
 }
 
+/**
+ * How many times a step's norm runs back to back: a sequential multi-instance step with a literal
+ * cardinality (`3`) runs that many times; over a runtime collection its size is unknown at design
+ * time, so the plan counts one instance.
+ */
+function sequentialInstances(node: FlowNode): number {
+  const multi = 'multiInstance' in node ? node.multiInstance : undefined;
+  if (!multi?.sequential || multi.cardinality === undefined) return 1;
+  const literal = /^\s*=?\s*(\d+)\s*$/.exec(multi.cardinality);
+  return literal ? Math.max(1, Number(literal[1])) : 1;
+}
+
 interface PlanContext {
   readonly calendar: WorkingCalendar;
   readonly resolveCalled?: PlanOptions['resolveCalled'];
@@ -156,7 +168,8 @@ function planGraph(graph: FlowGraph, startMs: number, context: PlanContext, scop
           const innerEnd = planGraph(node.graph, start, context, node.id, steps);
           due = step.norm ? calendar.addNormMs(start, step.norm) : innerEnd;
         } else if (step.norm) {
-          due = calendar.addNormMs(start, step.norm);
+          // Instances of a sequential multi-instance step run one after another; parallel ones together.
+          for (let n = sequentialInstances(node); n > 0; n -= 1) due = calendar.addNormMs(due, step.norm);
         } else if (node.kind === 'CallActivity') {
           due = calledEnd(node.calledElement, start, context);
         }

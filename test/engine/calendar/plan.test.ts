@@ -130,6 +130,14 @@ describe('procedure plan', () => {
     expect(plan.appointment.toISO()).toBe(iso('2026-03-05T17:00'));
   });
 
+  it('should run a sequential multi-instance step once per instance and a parallel one once', () => {
+    const review = (sequential: boolean, cardinality: string) => task('review', wh(4), false, { multiInstance: { sequential, cardinality } });
+    const plan = (node: FlowNode) => planProcedure(processOf([start, node, end], [['start', 'review'], ['review', 'end']]), '2026-03-02T07:30', calendar).appointment.toISO();
+    expect(plan(review(true, '3'))).toBe(iso('2026-03-03T11:30'));
+    expect(plan(review(false, '3'))).toBe(iso('2026-03-02T11:30'));
+    expect(plan(review(true, 'count(units)'))).toBe(iso('2026-03-02T11:30'));
+  });
+
   it('should ignore the loop back of a return-for-rework path', () => {
     const nodes = [start, task('handle', wd(1)), task('review', wh(4)), gateway('ok', 'ExclusiveGateway'), end];
     const edges = [['start', 'handle'], ['handle', 'review'], ['review', 'ok'], ['ok', 'handle'], ['ok', 'end']] as const;
