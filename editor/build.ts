@@ -3,7 +3,8 @@
  * a static folder the server serves at `/`. Runs in Node; the start command calls it before
  * listening so a fresh clone needs no separate build step.
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -24,7 +25,7 @@ export interface BuildEditorOptions {
 export async function buildEditor(options: BuildEditorOptions = {}): Promise<{ outdir: string }> {
   const outdir = resolve(options.outdir ?? join(EDITOR_DIR, 'dist'));
   await mkdir(outdir, { recursive: true });
-  await build({
+  const result = await build({
     entryPoints: { main: join(EDITOR_DIR, 'main.ts') },
     outdir,
     bundle: true,
@@ -40,7 +41,20 @@ export async function buildEditor(options: BuildEditorOptions = {}): Promise<{ o
     define: { 'process.env.NODE_ENV': '"production"' },
     charset: 'utf8',
     logLevel: 'silent',
+    write: false,
   });
-  await copyFile(join(EDITOR_DIR, 'index.html'), join(outdir, 'index.html'));
+  const files = [...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })), { path: join(outdir, 'index.html'), contents: await readFile(join(EDITOR_DIR, 'index.html')) }];
+  await Promise.all(files.map((f) => writeAtomically(f.path, f.contents)));
   return { outdir };
+}
+
+/**
+ * A running server may be serving the folder (or a second server building it): each file is
+ * written beside its place and renamed over it, so nobody ever reads half a bundle.
+ */
+async function writeAtomically(path: string, contents: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${randomUUID()}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, path);
 }
