@@ -104,7 +104,7 @@ class Compiler {
     if (!machine) {
       machine = (caseSetup.createMachine as (config: unknown) => CompiledProcess['machine'])({
         ...(config as object),
-        context: ({ input }: { input: { data?: Record<string, unknown> } | undefined }) => ({ data: { ...(input?.data ?? {}) }, visits: {}, mi: {} }),
+        context: ({ input }: { input: { data?: Record<string, unknown> } | undefined }) => ({ data: { ...(input?.data ?? {}) }, mi: {} }),
       });
       machineCache.set(hash, machine);
     }
@@ -342,7 +342,7 @@ class Compiler {
       // Reached directly by the error end events and failed services it catches (see errorCatchers).
       const body = this.compileScope(subScope, []);
       this.registerElement(sub, 'scope', []);
-      states[sub.id] = { id: sub.id, entry: [{ type: 'visit', params: { id: sub.id } }, this.enter(sub.id)], ...body, onDone: { target: this.scopeEndRef(scope, states) } };
+      states[sub.id] = { id: sub.id, entry: [this.enter(sub.id)], ...body, onDone: { target: this.scopeEndRef(scope, states) } };
       return;
     }
     if (!start || start.kind !== 'StartEvent' || (start.trigger.kind !== 'message' && start.trigger.kind !== 'timer')) {
@@ -362,7 +362,7 @@ class Compiler {
     this.registerElement(sub, 'scope', subListeners);
     const guard = { type: 'addressed', params: { id: start.id } };
     if (start.interrupting) {
-      states[sub.id] = { id: sub.id, entry: [{ type: 'visit', params: { id: sub.id } }, this.enter(sub.id)], ...body, onDone: { target: this.scopeEndRef(scope, states) } };
+      states[sub.id] = { id: sub.id, entry: [this.enter(sub.id)], ...body, onDone: { target: this.scopeEndRef(scope, states) } };
       (on[eventType] ??= []).push({ guard, target: ref(sub.id) });
     } else {
       // Idle is final so the scope can finish while nothing is triggered; firing re-enters the sub-process.
@@ -370,7 +370,7 @@ class Compiler {
         initial: '__idle',
         states: {
           __idle: { type: 'final', on: { [eventType]: { guard, target: ref(sub.id) } } },
-          [sub.id]: { id: sub.id, entry: [{ type: 'visit', params: { id: sub.id } }, this.enter(sub.id)], ...body, onDone: { target: '__idle' } },
+          [sub.id]: { id: sub.id, entry: [this.enter(sub.id)], ...body, onDone: { target: '__idle' } },
         },
       };
     }
@@ -674,7 +674,7 @@ class Compiler {
         this.registerElement(node, 'step', this.boundaryListeners(node));
         const next = this.exitRef(node, ctx);
         const on: Record<string, unknown> = { ...this.boundaryOn(node) };
-        const entry: unknown[] = [{ type: 'visit', params: { id } }, this.enter(id)];
+        const entry: unknown[] = [this.enter(id)];
         if (node.multiInstance) {
           const mi = this.miParts(node, node.multiInstance);
           on[`COMPLETE.${id}`] = mi.finish(next, []);
@@ -690,7 +690,7 @@ class Compiler {
         const next = this.exitRef(node, ctx);
         return {
           ...base,
-          entry: [{ type: 'visit', params: { id } }, this.enter(id)],
+          entry: [this.enter(id)],
           on: { ...this.boundaryOn(node), [`MESSAGE.${node.messageName ?? id}`]: { guard: { type: 'addressed', params: { id } }, target: next, actions: [{ type: 'complete', params: { id } }] } },
         };
       }
@@ -717,14 +717,14 @@ class Compiler {
           const next = this.exitRef(node, ctx);
           const instanceId = `${id}__instance`;
           return {
-            ...base, entry: [{ type: 'visit', params: { id } }, this.enter(id), ...mi.entry], always: mi.skip(next),
+            ...base, entry: [this.enter(id), ...mi.entry], always: mi.skip(next),
             on: { ...((body['on'] as object | undefined) ?? {}), ...this.boundaryOn(node) },
             initial: '__instance',
             states: { __instance: { ...body, id: instanceId, on: undefined, onDone: mi.finish(next, [], { target: ref(instanceId), reenter: true }) } },
           };
         }
         return {
-          ...base, entry: [{ type: 'visit', params: { id } }, this.enter(id)], ...body,
+          ...base, entry: [this.enter(id)], ...body,
           on: { ...((body['on'] as object | undefined) ?? {}), ...this.boundaryOn(node) },
           onDone: { target: this.exitRef(node, ctx) },
         };
@@ -810,7 +810,7 @@ class Compiler {
     for (const c of catchers) {
       done.push({ guard: { type: 'errorCode', params: { ...(c.code ? { code: c.code } : {}) } }, target: ref(c.id), actions: [{ type: 'complete', params: { id } }] });
     }
-    const entry: unknown[] = [{ type: 'visit', params: { id } }, this.enter(id)];
+    const entry: unknown[] = [this.enter(id)];
     const multiInstance = 'multiInstance' in node ? node.multiInstance : undefined;
     if (multiInstance) {
       const mi = this.miParts(node, multiInstance);
@@ -858,7 +858,7 @@ class Compiler {
     const type = trigger.kind === 'timer' ? `TIMER.${id}` : `MESSAGE.${trigger.messageName}`;
     return {
       id,
-      entry: [{ type: 'visit', params: { id } }, this.enter(id)],
+      entry: [this.enter(id)],
       on: { [type]: { guard: { type: 'addressed', params: { id } }, target: this.exitRef(node, ctx), actions: [{ type: 'complete', params: { id } }] } },
     };
   }
@@ -888,7 +888,7 @@ class Compiler {
       (on[type] ??= []).push({ guard: { type: 'addressed', params: { id: target.id } }, target: ref(target.id), actions: [{ type: 'complete', params: { id: target.id } }] });
     }
     this.registerElement(node, 'race', listeners);
-    return { id, entry: [{ type: 'visit', params: { id } }, this.enter(id)], on };
+    return { id, entry: [this.enter(id)], on };
   }
 }
 

@@ -38,6 +38,13 @@ export function feelHolds(expression: string, variables: Readonly<Record<string,
 
 /** Checks that feelin can parse the expression; returns the error message otherwise. */
 export function feelSyntaxError(expression: string): string | undefined {
+  let compiled = cache.get(expression);
+  if (compiled === undefined) {
+    compiled = compileFast(expression);
+    cache.set(expression, compiled);
+  }
+  // What the fast path compiles is valid FEEL; only the rest needs feelin's parser.
+  if (compiled) return undefined;
   try {
     feelinEvaluate(expression, {});
     return undefined;

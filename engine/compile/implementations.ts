@@ -18,8 +18,6 @@ export interface MultiInstanceState {
 /** The machine context: case variables plus the engine's own bookkeeping. */
 export interface CaseContext {
   readonly data: CaseData;
-  /** How many times each waiting element has been entered (step keys `id@n` on later visits). */
-  readonly visits: Readonly<Record<string, number>>;
   readonly mi: Readonly<Record<string, MultiInstanceState>>;
   /** The last end event reached: when the machine is done, the case ended there. */
   readonly endedAt?: { readonly id: string; readonly result: 'completed' | 'terminated' | 'error'; readonly errorCode?: string };
@@ -81,7 +79,7 @@ export function miItems(data: CaseData, spec: { collection?: string; cardinality
 /**
  * The implementations. Guards: `feel` (a FEEL condition over case data), `noneHolds` (default
  * flow of an inclusive split), `addressed` (the runtime routed this event to the element),
- * `errorCode`, `miEmpty`, `miWillFinish`. Actions: `visit`, `complete`, `miStart`, `miComplete`,
+ * `errorCode`, `miEmpty`, `miWillFinish`. Actions: `complete`, `miStart`, `miComplete`,
  * `endReached` (assign) and `enter`, `thrown` (reported as effects).
  */
 export const caseSetup = setup({
@@ -101,9 +99,6 @@ export const caseSetup = setup({
     },
   },
   actions: {
-    visit: assign(({ context }: Args, params: { id: string }) => ({
-      visits: { ...context.visits, [params.id]: (context.visits[params.id] ?? 0) + 1 },
-    })),
     complete: assign(({ context, event }: Args, params: { id: string }) => ({ data: mergeData(context, event, params.id) })),
     miStart: assign(({ context }: Args, params: { id: string; collection?: string; cardinality?: string }) => ({
       mi: { ...context.mi, [params.id]: { items: miItems(context.data, params), done: [] } },

@@ -61,7 +61,27 @@ function checkScope(processId: string, graph: FlowGraph, maxMarkings: number, di
   const linkCatch = new Map<string, FlowNode>();
   for (const n of graph.nodes) if (n.kind === 'IntermediateCatchEvent' && n.trigger.kind === 'link') linkCatch.set(n.trigger.linkName, n);
 
-  /** Flow ids reachable downstream of a flow (for the inclusive join's "can a token still come?"). */
+  // Loop-back flows (to a node on the current depth-first path from the start): a token behind one
+  // belongs to a later round of the loop and must not hold up an inclusive join of this round.
+  const backFlows = new Set<string>();
+  const onPath = new Set<string>();
+  const done = new Set<string>();
+  const dfs = (id: string): void => {
+    onPath.add(id);
+    const node = nodes.get(id);
+    const out = [...(node?.outgoing ?? []), ...(boundaries.get(id) ?? []).flatMap((b) => b.outgoing)];
+    for (const f of out) {
+      const target = flows.get(f)?.targetId;
+      if (target === undefined) continue;
+      if (onPath.has(target)) backFlows.add(f);
+      else if (!done.has(target)) dfs(target);
+    }
+    onPath.delete(id);
+    done.add(id);
+  };
+  dfs(start.id);
+
+  /** Flow ids reachable downstream of a flow without looping back (for the inclusive join's "can a token still come?"). */
   const downstream = new Map<string, Set<string>>();
   const reachableFlows = (flowId: string): Set<string> => {
     let set = downstream.get(flowId);
@@ -70,7 +90,7 @@ function checkScope(processId: string, graph: FlowGraph, maxMarkings: number, di
     const queue = [flowId];
     while (queue.length > 0) {
       const f = queue.pop()!;
-      if (set.has(f)) continue;
+      if (set.has(f) || backFlows.has(f)) continue;
       set.add(f);
       const target = nodes.get(flows.get(f)?.targetId ?? '');
       if (!target) continue;

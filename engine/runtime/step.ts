@@ -13,11 +13,31 @@ import type { CaseContext, MachineEvent } from '../compile/implementations.ts';
 import type { TimerSpec } from '../bpmn/model.ts';
 import type { CaseData, Effect, EngineEvent, OpenStep, PersistedCase, StepResult } from './types.ts';
 
-/** XState's persisted snapshot fields the engine needs to restore a case. */
+/**
+ * XState's persisted snapshot fields the engine needs to restore a case, plus how many times each
+ * waiting element was entered (step keys `id@n` on later visits). Visits are counted here from
+ * the reported `enter` actions rather than by an assign on every entry, which XState makes costly.
+ */
 interface MachineState {
   readonly status: 'active' | 'done' | 'error' | 'stopped';
   readonly value: StateValue;
   readonly context: CaseContext;
+  readonly visits: Readonly<Record<string, number>>;
+}
+
+type XStateSnapshot = { readonly status: MachineState['status']; readonly value: StateValue; readonly context: CaseContext };
+
+/** Counts the waiting elements entered during one step. */
+function countVisits(compiled: CompiledProcess, previous: Readonly<Record<string, number>>, actions: readonly ExecutedAction[]): Readonly<Record<string, number>> {
+  let visits: Record<string, number> | undefined;
+  for (const action of actions) {
+    if (action.type !== 'enter') continue;
+    const id = (action.params as { id: string }).id;
+    if (compiled.elements[id]?.wait === 'none') continue;
+    visits ??= { ...previous };
+    visits[id] = (visits[id] ?? 0) + 1;
+  }
+  return visits ?? previous;
 }
 
 interface Pending { readonly stepKey: string; readonly elementId: string; readonly kind: string; readonly handler?: string; readonly calledElement?: string; readonly item?: unknown; readonly variable?: string }
@@ -42,7 +62,8 @@ export interface Obligations {
  */
 export function startCase(compiled: CompiledProcess, options: { data?: CaseData; now: string }): StepResult {
   const [snapshot, actions] = initialTransition(compiled.machine, { data: options.data ?? {} });
-  const state = snapshot as unknown as MachineState;
+  const xs = snapshot as unknown as XStateSnapshot;
+  const state: MachineState = { status: xs.status, value: xs.value, context: xs.context, visits: countVisits(compiled, {}, actions) };
   const after = deriveObligations(compiled, state);
   assertNotStuck(after);
   return buildResult(compiled, emptyObligations(), after, state, actions, undefined);
@@ -65,7 +86,8 @@ export function advanceCase(compiled: CompiledProcess, persisted: PersistedCase,
   const machineEvent = translate(before, event);
   const snapshot = compiled.machine.resolveState({ value: stored.value, context: stored.context } as never) as AnyMachineSnapshot;
   const [next, actions] = transition(compiled.machine, snapshot, machineEvent as never);
-  const state = next as unknown as MachineState;
+  const xs = next as unknown as XStateSnapshot;
+  const state: MachineState = { status: xs.status, value: xs.value, context: xs.context, visits: countVisits(compiled, stored.visits ?? {}, actions) };
   if (state.value === snapshot.value && state.context === snapshot.context) {
     throw new InvalidTransitionError('', describe(event), before.active);
   }
@@ -154,7 +176,7 @@ export function deriveObligations(compiled: CompiledProcess, state: MachineState
   visit(state.value);
   const root = elements[compiled.processId];
   if (root) listening.push(root);
-  const visits = state.context.visits;
+  const visits = state.visits;
   for (const info of listening) {
     const visitCount = visits[info.id] ?? 1;
     const baseKey = visitCount > 1 ? `${info.id}@${visitCount}` : info.id;
@@ -267,7 +289,7 @@ function buildResult(
     ended = { endEventId: at?.id ?? compiled.processId, result: at?.result ?? 'completed' };
     effects.push({ type: 'caseEnded', endEventId: ended.endEventId, result: ended.result, ...(at?.errorCode !== undefined ? { errorCode: at.errorCode } : {}) });
   }
-  const machine: MachineState = { status: state.status, value: state.value, context: state.context };
+  const machine: MachineState = { status: state.status, value: state.value, context: state.context, visits: state.visits };
   return {
     snapshot: { definitionHash: compiled.hash, machine },
     effects,
