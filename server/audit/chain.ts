@@ -140,8 +140,8 @@ const VERIFY_PAGE = 2000;
 /**
  * Re-hashes every chain from its first event and stops at the first broken link: a changed
  * field (hash mismatch), a removed or inserted event (sequence gap / wrong previous hash), or a
- * chain that does not start at 1. Removing the newest events of a chain leaves a valid shorter
- * chain; that is what the database triggers prevent.
+ * chain that does not start at 1, or a case whose chain is gone altogether. Removing only the
+ * newest events of a chain leaves a valid shorter chain; that is what the database triggers prevent.
  *
  * @example const { ok, firstBroken } = await verifyAuditChain(db);
  */
@@ -182,5 +182,14 @@ export async function verifyAuditChain(db: DbOrTx): Promise<AuditVerification> {
     const last = rows[rows.length - 1]!;
     after = { caseId: last.case_id, seq: Number(last.seq) };
   }
+  // Every case is received with an audit event, so a case without any lost its whole chain.
+  const orphan = await db
+    .selectFrom('cases')
+    .select('id')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('audit_events').select('audit_events.id').whereRef('audit_events.case_id', '=', 'cases.id'))))
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (orphan) return { ok: false, cases, events, firstBroken: { caseId: orphan.id, seq: 1, reason: 'the case has no audit events: its whole chain is missing' } };
   return { ok: true, cases, events };
 }

@@ -82,6 +82,14 @@ for (const dialect of DIALECTS) {
       expect((await verifyAuditChain(t.db)).firstBroken).toEqual({ caseId: 'case-a', seq: 3, reason: 'event 2 is missing' });
     });
 
+    it('should detect a case whose whole chain was deleted', async () => {
+      await t.db.insertInto('procedures').values({ process_id: 'p', name: null, code: null, created_at: at(0) }).execute();
+      await t.db.insertInto('procedure_versions').values({ process_id: 'p', version: 1, hash: 'h', xml: '', compiled: '{}', procedure: '{}', diagnostics: '[]', deployed_at: at(0), deployed_by: null, retired_at: null }).execute();
+      const row = { code: 'X', process_id: 'p', version: 1, unit_id: 'U', status_code: 2, clock_state: 'running', applicant: '{}', channel: 'desk', received_at: at(0), effective_start: at(0), appointment_at: null, due_at: null, data: '{}', snapshot: '{}', case_version: 1, ended_at: null, timeliness: null, apology_count: 0, supplement_rounds: 0, clock: '{}', end_event_id: null, parent_case_id: null, parent_step_key: null, created_at: at(0), updated_at: at(0) };
+      await t.db.insertInto('cases').values([{ ...row, id: 'case-a', code: 'A' }, { ...row, id: 'case-z', code: 'Z' }]).execute();
+      expect(await verifyAuditChain(t.db)).toEqual({ ok: false, cases: 2, events: 9, firstBroken: { caseId: 'case-z', seq: 1, reason: 'the case has no audit events: its whole chain is missing' } });
+    });
+
     it('should detect a rewritten chain whose hashes were recomputed without the earlier link', async () => {
       await dropTriggers(t);
       // Forge event 4 consistently with itself but pointing to a made-up previous hash.
