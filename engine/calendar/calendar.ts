@@ -544,6 +544,29 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
   };
 }
 
+/** A day whose status differs between two versions of a calendar. */
+export interface DayChange {
+  readonly date: string;
+  readonly before: DayInfo;
+  readonly after: DayInfo;
+}
+
+/**
+ * The days of a year whose working status or office hours differ between two calendars (e.g.
+ * before and after an admin entered a notice): the data of the `calendar.changed` audit event,
+ * and a quick test of whether open due instants need recomputing.
+ */
+export function calendarChanges(before: WorkingCalendar, after: WorkingCalendar, year: number): DayChange[] {
+  const changes: DayChange[] = [];
+  for (let epochDay = epochDayOf(year, 1, 1), end = epochDayOf(year + 1, 1, 1); epochDay < end; epochDay += 1) {
+    const date = isoDateOf(epochDay);
+    const a = before.dayInfo(date);
+    const b = after.dayInfo(date);
+    if (a.working !== b.working || JSON.stringify(a.hours) !== JSON.stringify(b.hours)) changes.push({ date, before: a, after: b });
+  }
+  return changes;
+}
+
 /**
  * Timeliness of something finished (the control slip's "trước hạn / đúng hạn / quá hạn"):
  * - `late`: finished after the due instant;

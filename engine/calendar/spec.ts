@@ -175,3 +175,14 @@ export function resolveCalendarSpec(spec: CalendarSpec, resolve: CalendarResolve
     days: [...base.days, ...(spec.days ?? [])],
   };
 }
+
+/**
+ * The calendar with one year's notice replaced (or added) and its version bumped: what the admin
+ * API stores when an admin enters or corrects a year's notice.
+ *
+ * @example withYearNotice(VN_CIVIL_SERVICE, { year: 2027, notice: '…/TB-BNV', holidays: { tet: [...] } })
+ */
+export function withYearNotice(spec: CalendarSpec, notice: YearNotice): CalendarSpec {
+  const notices = [...(spec.notices ?? []).filter((n) => n.year !== notice.year), notice].sort((a, b) => a.year - b.year);
+  return { ...spec, version: (spec.version ?? 1) + 1, notices };
+}

@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { classifyFinished as auditClassifyFinished } from '../../../engine/audit/intervals.ts';
-import { calendarLookup, classifyOpen, createCalendar } from '../../../engine/calendar/calendar.ts';
+import { calendarChanges, calendarLookup, classifyOpen, createCalendar } from '../../../engine/calendar/calendar.ts';
 import { VN_CIVIL_SERVICE, VN_ONE_STOP_SATURDAY } from '../../../engine/calendar/data/vietnam.ts';
+import { withYearNotice } from '../../../engine/calendar/spec.ts';
 import type { CalendarSpec } from '../../../engine/calendar/spec.ts';
 import { validateCalendarSpec } from '../../../engine/calendar/validate.ts';
 import { DeadlineCalendarError } from '../../../engine/errors.ts';
@@ -322,3 +323,23 @@ describe('validateCalendarSpec', () => {
     expect(validateCalendarSpec({ id: 'u', base: 'vn-civil-service', days: [{ date: '2026-02-30', working: false, reason: 'x' }] })[0]?.message).toMatch(/Try YYYY-MM-DD/);
   });
 });
+
+describe('editing a year notice', () => {
+  it('should replace the year notice, bump the version and report the changed days', () => {
+    // A hypothetical 2027 notice: Tết 08–12/02 (mùng 2 … mùng 6) instead of the default rule, Saturday 20/02 worked.
+    const edited = withYearNotice(VN_CIVIL_SERVICE, {
+      year: 2027,
+      notice: '1234/TB-BNV',
+      holidays: { tet: ['2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'] },
+      days: [{ date: '2027-02-20', working: true, reason: 'Làm bù', notice: '1234/TB-BNV' }],
+    });
+    expect(edited.version).toBe(2);
+    expect(edited.notices?.map((n) => n.year)).toEqual([2025, 2026, 2027]);
+    expect(validateCalendarSpec(edited)).toEqual([]);
+    const changes = calendarChanges(cal, createCalendar(edited), 2027).map((c) => `${c.date} ${c.before.working ? 'worked' : 'off'}→${c.after.working ? 'worked' : 'off'}`);
+    // By rule: 05/02 (29 Chạp), 08–09/02 and make-up 10–11/02; by the notice: 08–12/02 and Saturday 20/02 worked.
+    expect(changes).toEqual(['2027-02-05 off→worked', '2027-02-12 worked→off', '2027-02-20 off→worked']);
+    expect(calendarChanges(cal, createCalendar(edited), 2026)).toEqual([]);
+  });
+});
+
