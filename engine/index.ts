@@ -44,9 +44,9 @@ export { dryRun } from './runtime/dry-run.ts';
 export type { DryRunOptions, DryRunResult } from './runtime/dry-run.ts';
 
 // --- Working calendar (engine/calendar) ---
-export { createCalendar, calendarLookup, classifyOpen, toEpochMs, toVnDateTime, normWorkingMs } from './calendar/calendar.ts';
-export type { WorkingCalendar, InstantInput, DayInfo, DayKind, WorkingPause, FinishedClass, OpenClass } from './calendar/calendar.ts';
-export { resolveCalendarSpec, WEEKDAYS } from './calendar/spec.ts';
+export { createCalendar, calendarLookup, calendarChanges, classifyOpen, toEpochMs, toVnDateTime, normWorkingMs } from './calendar/calendar.ts';
+export type { WorkingCalendar, InstantInput, DayInfo, DayKind, DayChange, WorkingPause, FinishedClass, OpenClass } from './calendar/calendar.ts';
+export { resolveCalendarSpec, withYearNotice, WEEKDAYS } from './calendar/spec.ts';
 export { validateCalendarSpec } from './calendar/validate.ts';
 export type { CalendarSpec, ResolvedCalendarSpec, CalendarResolver, HolidayRule, HolidayRules, DayOverride, YearNotice, NoticeBreak, TimeRange, WeeklyHours, Weekday } from './calendar/spec.ts';
 export { BUILTIN_CALENDARS, DEFAULT_CALENDAR_ID, VN_CIVIL_SERVICE, VN_ONE_STOP_SATURDAY, VN_STATUTORY_HOLIDAYS, NOTICE_2025, NOTICE_2026 } from './calendar/data/vietnam.ts';
@@ -63,8 +63,8 @@ export type { PlanOptions, PlannedStep, ProcedurePlan } from './calendar/plan.ts
 // --- Audit reductions (engine/audit) ---
 export { stepIntervals, pausesOf, groupByCase, normMinutes, classifyFinished, classifyBySpent } from './audit/intervals.ts';
 export type { StepInterval, WorkingTime, Timeliness, IntervalOptions, Pause } from './audit/intervals.ts';
-export { stepStatistics, percentile, median, spentMinutes } from './audit/statistics.ts';
-export type { StepStatistics } from './audit/statistics.ts';
+export { stepStatistics, statisticsByUnit, percentile, median, spentMinutes } from './audit/statistics.ts';
+export type { StepStatistics, UnitStatistics } from './audit/statistics.ts';
 export { caseTimeliness, summarizeTimeliness } from './audit/timeliness.ts';
 export type { CaseTimeliness, TimelinessSummary } from './audit/timeliness.ts';
 export { controlSlipRows } from './audit/control-slip.ts';
