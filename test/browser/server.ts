@@ -38,12 +38,16 @@ export async function startServer(): Promise<RunningServer> {
     env: { ...process.env, PORT: String(port), NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // If the test runner dies without running afterAll, do not leave a server behind.
+  const killOnExit = (): void => { child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
   let output = '';
   const collect = (chunk: Buffer): void => { output += chunk.toString('utf8'); };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
 
   const stop = async (): Promise<void> => {
+    process.off('exit', killOnExit);
     await stopChild(child);
     await rm(dir, { recursive: true, force: true });
   };
