@@ -46,7 +46,7 @@ export interface DayOverride {
   /** `YYYY-MM-DD`. */
   readonly date: string;
   readonly working: boolean;
-  /** Office hours when working; default: the calendar's Monday hours. */
+  /** Office hours when working; default: that weekday's hours, or for a rest day the first working weekday's (Monday's). */
   readonly hours?: readonly TimeRange[];
   readonly reason: string;
   /** The document that decided it, if any. */
