@@ -90,7 +90,7 @@ function checkScope(processId: string, graph: FlowGraph, maxMarkings: number, di
     const queue = [flowId];
     while (queue.length > 0) {
       const f = queue.pop()!;
-      if (set.has(f) || backFlows.has(f)) continue;
+      if (set.has(f) || (f !== flowId && backFlows.has(f))) continue;
       set.add(f);
       const target = nodes.get(flows.get(f)?.targetId ?? '');
       if (!target) continue;
