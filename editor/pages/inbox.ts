@@ -26,7 +26,7 @@ export const inboxPage: Page = async (root, { user }) => {
       el('tbody', {}, [...items].sort(byDue).map((item) =>
         el('tr', { class: timelinessClass(item.timeliness), 'data-case-id': item.caseId, 'data-step': item.elementId },
           el('td', {}, el('a', { href: `#/cases/${encodeURIComponent(item.caseId)}` }, item.caseCode)),
-          el('td', {}, item.name ?? item.elementId),
+          el('td', {}, item.name ?? item.elementId, item.claimedBy ? el('div', { class: 'muted small' }, `Đang do ${item.claimedBy} xử lý`) : ''),
           el('td', {}, unitName(item.unitId)),
           el('td', {}, formatDateTime(item.dueAt)),
           el('td', {}, el('span', { class: `badge ${timelinessClass(item.timeliness)}` }, timelinessLabel(item.timeliness)))))));

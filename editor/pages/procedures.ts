@@ -7,6 +7,7 @@ import { formatDateTime } from '../labels.ts';
 export const proceduresPage: Page = async (root, { user }) => {
   const procedures = await api.procedures();
   const designer = hasRole(user, 'designer');
+  const reviewer = hasRole(user, 'reviewer') || hasRole(user, 'admin') || hasRole(user, 'unitHead');
   replace(root,
     el('h1', {}, 'Danh sách quy trình'),
     procedures.length === 0
@@ -20,6 +21,9 @@ export const proceduresPage: Page = async (root, { user }) => {
             el('td', {}, el('strong', {}, p.name ?? p.processId), el('div', { class: 'muted small' }, p.processId)),
             el('td', {}, p.versions.map((v) => el('span', { class: `tag${v.retired ? ' retired' : ''}`, title: v.hash }, `v${v.version}`))),
             el('td', {}, formatDateTime(latest?.deployedAt)),
-            el('td', {}, designer ? el('a', { href: `#/designer/${encodeURIComponent(p.processId)}` }, 'Mở trong trình thiết kế') : ''));
+            el('td', { class: 'links' },
+              designer ? el('a', { href: `#/designer/${encodeURIComponent(p.processId)}` }, 'Mở trong trình thiết kế') : '',
+              designer && reviewer ? ' · ' : '',
+              reviewer ? el('a', { href: `#/review/${encodeURIComponent(p.processId)}` }, 'Thống kê') : ''));
         }))));
 };
