@@ -273,7 +273,9 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
       const holiday = holidays.get(epochDay);
       if (override) {
         const isUnit = unitDays.has(epochDay);
-        hours = override.working ? (override.hours ? parseRanges(override.hours, `${resolved.id} ${override.date}`) : regular.length > 0 ? regular : defaultHours) : [];
+        // A notice's worked day replaces a full weekday (the swapped one), so it gets a full day's hours.
+        const fallback = !isUnit || regular.length === 0 ? defaultHours : regular;
+        hours = override.working ? (override.hours ? parseRanges(override.hours, `${resolved.id} ${override.date}`) : fallback) : [];
         const kind: DayKind = isUnit ? (override.working ? 'unitWorked' : 'unitOff') : override.working ? 'swapWorked' : 'swapOff';
         info = { ...base, working: hours.length > 0, hours: rangesText(hours), kind, reason: override.reason, ...(override.notice ? { notice: override.notice } : {}) };
       } else if (holiday) {

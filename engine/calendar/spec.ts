@@ -46,7 +46,7 @@ export interface DayOverride {
   /** `YYYY-MM-DD`. */
   readonly date: string;
   readonly working: boolean;
-  /** Office hours when working; default: that weekday's hours, or for a rest day the first working weekday's (Monday's). */
+  /** Office hours when working. Default: a full day (the first working weekday's hours, Monday's) for a notice's day; the weekday's own hours, else a full day, for a unit's day. */
   readonly hours?: readonly TimeRange[];
   readonly reason: string;
   /** The document that decided it, if any. */

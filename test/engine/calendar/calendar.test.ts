@@ -154,6 +154,8 @@ describe('working calendar: unit calendars', () => {
     expect(desk.dayInfo('2026-02-21')).toMatchObject({ working: false, kind: 'break', notice: '9441/TB-BNV', reason: 'Đợt nghỉ Tết Nguyên đán 14/02–22/02/2026' });
     expect(desk.dayInfo('2026-02-28')).toMatchObject({ working: true, kind: 'regular' });
     expect(desk.dayInfo('2026-01-03')).toMatchObject({ working: false, kind: 'break', notice: '12729/VPCP-KGVX' });
+    // The worked Saturday of the notice replaces Monday 31/08: a full day, also at the desk.
+    expect(desk.dayInfo('2026-08-22')).toMatchObject({ working: true, kind: 'swapWorked', hours: [['07:30', '11:30'], ['13:00', '17:00']] });
     expect(desk.exceptionalDays(2026).filter((d) => d.kind === 'break').map((d) => d.date)).toEqual(['2026-01-03', '2026-02-14', '2026-02-21', '2026-08-29']);
     // For the civil service a break only covers weekends and holidays it already has.
     expect(cal.exceptionalDays(2026).some((d) => d.kind === 'break')).toBe(false);
