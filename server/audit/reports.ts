@@ -5,8 +5,8 @@
  */
 import { DateTime } from 'luxon';
 import {
-  caseTimeliness, intervalsToCsv, intervalsToXes, readProcedure, simplificationReview, stepIntervals, stepStatistics, summarizeTimeliness,
-  type AuditEvent, type CalendarSpec, type CaseTimeliness, type ProcessModel, type SimplificationReview, type StepInterval, type StepStatistics, type TimelinessSummary,
+  caseTimeliness, intervalsToCsv, intervalsToXes, readProcedure, simplificationReview, statisticsByUnit, stepIntervals, stepStatistics, summarizeTimeliness,
+  type AuditEvent, type CalendarSpec, type CaseTimeliness, type ProcessModel, type SimplificationReview, type StepInterval, type StepStatistics, type TimelinessSummary, type UnitStatistics,
 } from '../../engine/index.ts';
 import { caseAuditEvents } from '../documents/load.ts';
 import { notFound, Problem } from '../errors.ts';
@@ -107,12 +107,14 @@ export interface ProcedureStatistics {
   readonly version?: number;
   readonly summary: TimelinessSummary;
   readonly steps: StepStatistics[];
+  /** On-time figures per unit that owned steps. */
+  readonly units: UnitStatistics[];
 }
 
 /** Per-step statistics and the case summary of one procedure (optionally one version, one period). */
 export async function procedureStatistics(db: DbOrTx, filter: AuditFilter & { processId: string }, now: string): Promise<ProcedureStatistics> {
   const data = await collectAuditData(db, filter, now);
-  return { processId: filter.processId, ...(filter.version !== undefined && { version: filter.version }), summary: summarizeTimeliness(data.cases), steps: stepStatistics(data.intervals) };
+  return { processId: filter.processId, ...(filter.version !== undefined && { version: filter.version }), summary: summarizeTimeliness(data.cases), steps: stepStatistics(data.intervals), units: statisticsByUnit(data.intervals) };
 }
 
 async function processModel(db: DbOrTx, processId: string, version: number): Promise<ProcessModel> {

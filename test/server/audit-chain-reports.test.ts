@@ -40,6 +40,7 @@ for (const dialect of DIALECTS) {
       const receive = res.body.steps.find((s: { elementId: string }) => s.elementId === 'Task_Receive');
       // case 1: 08:00–09:00 = 60 working minutes; case 2 starts at 11:00: 11:00–13:00 = 30 (lunch 11:30–13:00)
       expect(receive).toMatchObject({ count: 2, meanMinutes: 45, medianMinutes: 45, p90Minutes: 60, normMinutes: 240, late: 0 });
+      expect(res.body.units.map((u: { unit: string; completed: number }) => [u.unit, u.completed])).toEqual([['CB-TTPVHCC', 2], ['CB-SYT-BTXH', 2], ['CB-SYT', 2]]);
       expect((await (await server.login('chuyenvien')).get('/api/audit/statistics?processId=thin-slice')).status).toBe(403);
       expect((await (await server.login('kiemsoat')).get('/api/audit/statistics')).status).toBe(400);
     });
