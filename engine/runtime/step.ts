@@ -5,8 +5,8 @@
  * the event (open steps, timers, messages, services, child cases) plus what happened on the way
  * (elements passed, messages and escalations thrown, the end).
  */
-import { initialTransition, transition } from 'xstate';
-import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import { createActor, initialTransition, transition } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
 import { EngineError, InvalidTransitionError } from '../errors.ts';
 import type { CompiledProcess, ElementInfo } from '../compile/types.ts';
 import type { CaseContext, MachineEvent } from '../compile/implementations.ts';
@@ -26,6 +26,29 @@ interface MachineState {
 }
 
 type XStateSnapshot = { readonly status: MachineState['status']; readonly value: StateValue; readonly context: CaseContext };
+
+type Scope = { actionExecutor: (action: ExecutedAction) => void };
+const scopes = new WeakMap<AnyStateMachine, { scope: Scope; sink: ExecutedAction[] } | null>();
+
+/**
+ * XState's pure `transition()` builds a throw-away actor per call, and building it runs the
+ * machine's whole initial transition: most of a step's cost. Our machines spawn no actors, so one
+ * inert actor scope per machine is reused, with the actions collected instead of executed — what
+ * `transition()` does. Falls back to `transition()` if XState ever stops exposing the scope.
+ */
+function pureTransition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: MachineEvent): [AnyMachineSnapshot, ExecutedAction[]] {
+  let cached = scopes.get(machine);
+  if (cached === undefined) {
+    const scope = (createActor(machine) as unknown as { _actorScope?: Scope })._actorScope;
+    cached = scope ? { scope, sink: [] } : null;
+    scopes.set(machine, cached);
+  }
+  if (!cached) return transition(machine, snapshot, event as never) as unknown as [AnyMachineSnapshot, ExecutedAction[]];
+  const sink: ExecutedAction[] = [];
+  cached.scope.actionExecutor = (action) => { sink.push(action); };
+  const next = machine.transition(snapshot, event as never, cached.scope as never) as AnyMachineSnapshot;
+  return [next, sink];
+}
 
 /** Counts the waiting elements entered during one step. */
 function countVisits(compiled: CompiledProcess, previous: Readonly<Record<string, number>>, actions: readonly ExecutedAction[]): Readonly<Record<string, number>> {
@@ -85,7 +108,7 @@ export function advanceCase(compiled: CompiledProcess, persisted: PersistedCase,
   if (stored.status !== 'active') throw new InvalidTransitionError('', describe(event), []);
   const machineEvent = translate(before, event);
   const snapshot = compiled.machine.resolveState({ value: stored.value, context: stored.context } as never) as AnyMachineSnapshot;
-  const [next, actions] = transition(compiled.machine, snapshot, machineEvent as never);
+  const [next, actions] = pureTransition(compiled.machine, snapshot, machineEvent);
   const xs = next as unknown as XStateSnapshot;
   const state: MachineState = { status: xs.status, value: xs.value, context: xs.context, visits: countVisits(compiled, stored.visits ?? {}, actions) };
   if (state.value === snapshot.value && state.context === snapshot.context) {
