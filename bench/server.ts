@@ -49,7 +49,7 @@ function percentile(sorted: readonly number[], p: number): number {
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'qt-bench-'));
   const handle = createDb(join(dir, 'bench.db'));
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle);
   const deps = serviceDeps({ db: handle, clock: systemClock });
   await deployProcedures(deps, { username: 'bench' }, readFileSync(join(import.meta.dirname, '..', 'processes', 'thin-slice', 'thin-slice.bpmn'), 'utf8'));
   await ensureDemoUsers(handle.db);

@@ -92,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
   const deps = serviceDeps({ db: handle, clock });
   const processesDir = resolve(options.processes ?? join(ROOT, 'processes'));
   const created = await withStartupLock(handle, async () => {
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle);
     await deployAll(deps, processesDir);
     return ensureDemoUsers(handle.db, clock.now());
   });

@@ -33,6 +33,8 @@ export interface DbHandle {
   readonly db: Db;
   readonly capabilities: Capabilities;
   readonly url: string;
+  /** PostgreSQL: the schema the tables live in, when not the default (`public`). */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 
@@ -99,19 +101,26 @@ function createSqlite(file: string): DbHandle {
   return { db, capabilities: { dialect: 'sqlite', skipLocked: false }, url: file, close: () => db.destroy() };
 }
 
+/** The schema named by a URL's `options=-c search_path=…` parameter, if any. */
+function schemaOfUrl(url: string): string | undefined {
+  const options = new URL(url).searchParams.get('options') ?? '';
+  return /search_path=([a-z_][a-z0-9_]*)/i.exec(options)?.[1];
+}
+
 function createPostgres(url: string, options: CreateDbOptions): DbHandle {
-  const schema = options.schema;
+  const schema = options.schema ?? schemaOfUrl(url);
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name "${schema}"`);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     capabilities: { dialect: 'postgres', skipLocked: true },
     url,
+    ...(schema ? { schema } : {}),
     close: () => db.destroy(),
   };
 }

@@ -27,7 +27,7 @@ export interface TestDb extends DbHandle {
 export async function createTestDb(dialect: Dialect, options: { file?: string; migrate?: boolean } = {}): Promise<TestDb> {
   if (dialect === 'sqlite') {
     const handle = createDb(options.file ?? ':memory:');
-    if (options.migrate !== false) await migrateToLatest(handle.db);
+    if (options.migrate !== false) await migrateToLatest(handle);
     return { ...handle, dispose: () => handle.close() };
   }
   const schema = `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
@@ -36,7 +36,7 @@ export async function createTestDb(dialect: Dialect, options: { file?: string; m
   await admin.close();
   // Small pools: many test files (and other suites) share one server's max_connections.
   const handle = createDb(TEST_PG_URL, { schema, poolSize: 4 });
-  if (options.migrate !== false) await migrateToLatest(handle.db);
+  if (options.migrate !== false) await migrateToLatest(handle);
   return {
     ...handle,
     schema,
