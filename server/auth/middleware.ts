@@ -65,13 +65,16 @@ export function authMiddleware(database: DbOrTx | DbHandle, clock: Clock, option
   };
 }
 
-/** Sets the session cookie: HttpOnly, SameSite=Lax, Path=/, Secure when served over HTTPS. */
+/**
+ * Sets the session cookie: HttpOnly, SameSite=Lax, Path=/, Secure when served over HTTPS — or
+ * always with COOKIE_SECURE=true, for a TLS-terminating proxy in front of plain HTTP.
+ */
 export function setSessionCookie(c: Context, token: string, expiresAt: string): void {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
-    secure: new URL(c.req.url).protocol === 'https:',
+    secure: new URL(c.req.url).protocol === 'https:' || process.env.COOKIE_SECURE === 'true',
     expires: new Date(expiresAt),
   });
 }
