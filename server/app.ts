@@ -15,12 +15,14 @@ import { Problem, problemResponse } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './routes/auth.ts';
+import { calendarRoutes } from './routes/calendars.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { procedureRoutes } from './routes/procedures.ts';
 import { userRoutes } from './routes/users.ts';
+import { calendarStoreFor } from './services/calendars.ts';
 import type { ServiceDeps } from './services/context.ts';
-import { calendarResolver, defaultEngine } from './services/engine-adapter.ts';
+import { defaultEngine } from './services/engine-adapter.ts';
 import type { CalendarResolver, ProcedureEngine, ServiceHandler } from './services/ports.ts';
 import type { DbHandle } from './storage/db.ts';
 
@@ -42,11 +44,14 @@ export interface AppDeps {
 
 /** The services' dependencies with defaults filled in. */
 export function serviceDeps(deps: AppDeps): ServiceDeps {
+  // Without an explicit resolver, calendars come from the calendars table (one store per database handle).
+  const store = deps.calendars ? undefined : calendarStoreFor(deps.db, () => deps.clock.now());
   return {
     db: deps.db,
     clock: deps.clock,
     engine: deps.engine ?? defaultEngine,
-    calendars: deps.calendars ?? calendarResolver(),
+    calendars: deps.calendars ?? store!.resolve,
+    ...(store && { refreshCalendars: store.refresh }),
     handlers: deps.handlers ?? {},
     agencyCode: deps.agencyCode ?? process.env.AGENCY_CODE ?? 'QT',
     dueSoonMinutes: deps.dueSoonMinutes ?? 8 * 60,
@@ -74,11 +79,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.get('/api/openapi.json', (c) => c.json(openApiDocument));
   app.use('/api/*', deps.authenticate ?? authMiddleware(deps.db, deps.clock));
+  // Due instants computed by this request use the calendars as stored now (see services/calendars.ts).
+  app.use('/api/*', async (_c, next) => {
+    await services.refreshCalendars?.();
+    await next();
+  });
 
   // Auth and user routes carry their full /api paths; the case-work routes are mounted under /api.
   app.route('/', authRoutes({ db: deps.db, clock: deps.clock }));
   app.route('/', userRoutes({ db: deps.db, clock: deps.clock }));
   app.route('/', auditRoutes({ db: deps.db, clock: deps.clock }));
+  app.route('/', calendarRoutes(services));
   app.route('/', documentRoutes({ db: deps.db, clock: deps.clock, calendars: services.calendars }));
   app.route('/api', procedureRoutes(services));
   app.route('/api', caseRoutes(services));

@@ -8,6 +8,13 @@ export interface ServiceDeps {
   readonly clock: Clock;
   readonly engine: ProcedureEngine;
   readonly calendars: CalendarResolver;
+  /**
+   * Brings `calendars` up to date with the calendars table (loads it on first use; on a database
+   * several instances share, reloads when another instance changed a calendar). The app calls it
+   * before every API request; work outside requests (the scheduler's round) should call it too.
+   * Absent when `calendars` was given explicitly.
+   */
+  readonly refreshCalendars?: () => Promise<void>;
   /** Service/script task handlers by name. */
   readonly handlers: Readonly<Record<string, ServiceHandler>>;
   /** Agency code in case codes (Circular 04/2025-style `<agency>-YYMMDD-NNNN`). */

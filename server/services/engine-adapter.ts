@@ -80,8 +80,8 @@ function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /** Adapts the engine's calendar (luxon DateTime results) to the port (ISO strings in storage form). */
-export function workingCalendarPort(spec: CalendarSpec): WorkingCalendar {
-  const calendar = createCalendar(spec);
+export function workingCalendarPort(spec: CalendarSpec, resolveBase?: (id: string) => CalendarSpec | undefined): WorkingCalendar {
+  const calendar = createCalendar(spec, resolveBase);
   return {
     effectiveStart: (receivedAt, cutoff) => toDbInstant(calendar.effectiveStart(receivedAt, cutoff).toJSDate()),
     addNorm: (from, norm) => toDbInstant(calendar.addNorm(from, norm).toJSDate()),
@@ -99,7 +99,8 @@ export function calendarResolver(specs: Readonly<Record<string, CalendarSpec>> =
     const id = name && (specs[name] ?? BUILTIN_CALENDARS[name]) ? name : DEFAULT_CALENDAR_ID;
     let calendar = cache.get(id);
     if (!calendar) {
-      calendar = workingCalendarPort(specs[id] ?? BUILTIN_CALENDARS[id]!);
+      // A stored calendar may inherit from another stored one, so bases resolve through `specs` too.
+      calendar = workingCalendarPort(specs[id] ?? BUILTIN_CALENDARS[id]!, (base) => specs[base] ?? BUILTIN_CALENDARS[base]);
       cache.set(id, calendar);
     }
     return calendar;

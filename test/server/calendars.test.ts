@@ -1,0 +1,270 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VN_CIVIL_SERVICE, createCalendar } from '../../engine/index.ts';
+import type { CalendarSpec } from '../../engine/index.ts';
+import { createApp } from '../../server/app.ts';
+import { DEMO_PASSWORD } from '../../server/auth/demo.ts';
+import { createDb } from '../../server/storage/db.ts';
+import { repoFile, startTestServer } from '../helpers/app.ts';
+import type { TestServer } from '../helpers/app.ts';
+import { DIALECTS, TEST_PG_URL } from '../helpers/db.ts';
+
+const XML = repoFile('processes/thin-slice/thin-slice.bpmn');
+const CIVIL = '/api/calendars/vn-civil-service';
+
+/** Declares Wednesday 03/03/2027 a day off (as a 2027 notice). */
+const DAY_OFF_2027 = {
+  notice: '123/TB-BNV',
+  issuer: 'Bộ Nội vụ',
+  days: [{ date: '2027-03-03', working: false, reason: 'Nghỉ theo thông báo 123/TB-BNV (thử nghiệm)' }],
+};
+
+type App = ReturnType<typeof createApp>;
+
+interface Caller {
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string; type: string }>;
+}
+
+/** Logs in like the browser (cookie + CSRF header) and sends any method. */
+async function callerOf(app: App, username: string): Promise<Caller> {
+  const res = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  expect(res.status).toBe(200);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return {
+    async request(method, path, body) {
+      const response = await app.request(path, { method, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const text = await response.text();
+      const type = response.headers.get('content-type') ?? '';
+      return { status: response.status, text, type, body: /json/.test(type) && text ? JSON.parse(text) : text };
+    },
+  };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: calendars over HTTP`, () => {
+    let server: TestServer;
+    let admin: Caller;
+    let desk: Caller;
+    beforeEach(async () => {
+      server = await startTestServer(dialect, { now: '2027-03-01T08:00:00+07:00' });
+      expect((await (await server.login('thietke')).postXml('/api/procedures', XML)).status).toBe(201);
+      admin = await callerOf(server.app, 'admin');
+      desk = await callerOf(server.app, 'motcua');
+    });
+    afterEach(async () => {
+      await server.dispose();
+    });
+
+    async function receive(): Promise<any> {
+      const res = await desk.request('POST', '/api/cases', { processId: 'thin-slice', applicant: { name: 'Trần Thị Bình' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
+      expect(res.status, res.text).toBe(201);
+      return res.body;
+    }
+    async function calendarChain(): Promise<{ type: string; actor: string | null; data: string }[]> {
+      return server.db.db.selectFrom('audit_events').select(['type', 'actor', 'data']).where('case_id', '=', 'calendar:vn-civil-service').orderBy('seq').execute();
+    }
+
+    it('should list the built-in calendars, seeded into the table, to any user', async () => {
+      const res = await desk.request('GET', '/api/calendars');
+      expect(res.status).toBe(200);
+      const names = res.body.map((c: { name: string }) => c.name);
+      expect(names).toEqual(['vn-civil-service', 'vn-one-stop-saturday']);
+      expect(res.body[0]).toMatchObject({ builtIn: true, version: 1, noticeYears: [2025, 2026] });
+      const rows = await server.db.db.selectFrom('calendars').select(['name', 'base']).orderBy('name').execute();
+      expect(rows).toEqual([{ name: 'vn-civil-service', base: null }, { name: 'vn-one-stop-saturday', base: 'vn-civil-service' }]);
+    });
+
+    it("should show a year's exceptional days with their notice", async () => {
+      const res = await desk.request('GET', `${CIVIL}?year=2026`);
+      expect(res.status).toBe(200);
+      const saturday = res.body.days.find((d: { date: string }) => d.date === '2026-08-22');
+      expect(saturday).toMatchObject({ working: true, notice: '9441/TB-BNV' });
+      expect(res.body.notice.notice).toBe('9441/TB-BNV');
+      expect((await desk.request('GET', '/api/calendars/no-such')).status).toBe(404);
+      expect((await desk.request('GET', `${CIVIL}?year=20x6`)).body.code).toBe('VALIDATION');
+    });
+
+    it("should let an admin replace a year's overrides and audit the change", async () => {
+      const res = await admin.request('PUT', `${CIVIL}/years/2027`, { ...DAY_OFF_2027, expectedVersion: 1 });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.calendar).toMatchObject({ version: 2, year: 2027, notice: { year: 2027, notice: '123/TB-BNV' } });
+      expect(res.body.diff.added).toEqual([{ date: '2027-03-03', working: false, reason: DAY_OFF_2027.days[0]!.reason, notice: '123/TB-BNV' }]);
+
+      const shown = await desk.request('GET', `${CIVIL}?year=2027`);
+      expect(shown.body.days.find((d: { date: string }) => d.date === '2027-03-03')).toMatchObject({ working: false, notice: '123/TB-BNV' });
+      // the other years' notices are kept
+      expect(shown.body.noticeYears).toEqual([2025, 2026, 2027]);
+
+      const chain = await calendarChain();
+      expect(chain.map((e) => e.type)).toEqual(['calendar.changed']);
+      expect(chain[0]!.actor).toBe('admin');
+      expect(JSON.parse(chain[0]!.data)).toMatchObject({ calendar: 'vn-civil-service', year: 2027, notice: '123/TB-BNV', previousVersion: 1, version: 2, diff: { added: [{ date: '2027-03-03' }] } });
+
+      // replacing the year again drops the day and a stale version is refused
+      const replaced = await admin.request('PUT', `${CIVIL}/years/2027`, { notice: '124/TB-BNV', days: [], expectedVersion: 2 });
+      expect(replaced.status, replaced.text).toBe(200);
+      expect(replaced.body.diff.removed.map((d: { date: string }) => d.date)).toEqual(['2027-03-03']);
+      const stale = await admin.request('PUT', `${CIVIL}/years/2027`, { ...DAY_OFF_2027, expectedVersion: 2 });
+      expect(stale.status).toBe(409);
+      expect(stale.body).toMatchObject({ code: 'STALE_VERSION', currentVersion: 3 });
+    });
+
+    it('should refuse the change to anyone but an admin', async () => {
+      for (const username of ['motcua', 'kiemsoat', 'thietke']) {
+        const res = await (await callerOf(server.app, username)).request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027);
+        expect(res.status).toBe(403);
+        expect(res.body.code).toBe('FORBIDDEN');
+      }
+      const anonymous = await server.app.request(`${CIVIL}/years/2027`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DAY_OFF_2027) });
+      expect(anonymous.status).toBe(401);
+      expect((await desk.request('GET', CIVIL)).body.version).toBe(1);
+      expect(await calendarChain()).toEqual([]);
+    });
+
+    it('should refuse invalid data with problem+json and change nothing', async () => {
+      const c = await receive();
+      const attempts: [unknown, number, string][] = [
+        [{ ...DAY_OFF_2027, days: [{ date: '2027-02-30', working: false, reason: 'Ngày không có thật' }] }, 422, 'DEADLINE_CALENDAR'],
+        [{ ...DAY_OFF_2027, days: [{ date: '2026-03-03', working: false, reason: 'Sai năm' }] }, 422, 'DEADLINE_CALENDAR'],
+        [{ ...DAY_OFF_2027, days: [{ date: '2027-03-03', working: true, hours: [['11:00', '08:00']], reason: 'Giờ ngược' }] }, 422, 'DEADLINE_CALENDAR'],
+        [{ ...DAY_OFF_2027, breaks: [{ from: '2027-03-10', to: '2027-03-01', reason: 'Ngược' }] }, 422, 'DEADLINE_CALENDAR'],
+        [{ days: DAY_OFF_2027.days }, 400, 'VALIDATION'],
+        [{ ...DAY_OFF_2027, days: [{ date: '2027-03-03', working: 'no', reason: 'x' }] }, 400, 'VALIDATION'],
+        [{ ...DAY_OFF_2027, surprise: true }, 400, 'VALIDATION'],
+      ];
+      for (const [body, status, code] of attempts) {
+        const res = await admin.request('PUT', `${CIVIL}/years/2027`, body);
+        expect(res.status, res.text).toBe(status);
+        expect(res.type).toMatch(/application\/problem\+json/);
+        expect(res.body.code).toBe(code);
+        if (status === 422) expect(res.body.diagnostics.some((d: { severity: string }) => d.severity === 'error')).toBe(true);
+      }
+      expect((await admin.request('PUT', `${CIVIL}/years/1900`, DAY_OFF_2027)).status).toBe(400);
+      expect((await admin.request('PUT', '/api/calendars/no-such/years/2027', DAY_OFF_2027)).status).toBe(404);
+
+      const calendar = await desk.request('GET', `${CIVIL}?year=2027`);
+      expect(calendar.body.version).toBe(1);
+      expect(calendar.body.days.some((d: { date: string }) => d.date === '2027-03-03')).toBe(false);
+      expect(await calendarChain()).toEqual([]);
+      const after = await desk.request('GET', `/api/cases/${c.id}`);
+      expect(after.body).toMatchObject({ caseVersion: c.caseVersion, appointmentAt: c.appointmentAt });
+    });
+
+    it('should push the due instants of an open case by one working day when a day off is declared', async () => {
+      // given a case received Monday 01/03/2027 08:00, its first step done at 09:00
+      const c = await receive();
+      // 8.5 working days: Thursday 11/03/2027 13:30
+      expect(c.appointmentAt).toBe('2027-03-11T06:30:00.000Z');
+      server.clock.set('2027-03-01T09:00:00+07:00');
+      const step = await desk.request('POST', `/api/cases/${c.id}/steps/Task_Receive/complete`, { caseVersion: c.caseVersion });
+      expect(step.status, step.text).toBe(200);
+      const handle = step.body.openSteps.find((s: { elementId: string }) => s.elementId === 'Task_Handle');
+      // 7 working days from Monday 09:00: Wednesday 10/03/2027 09:00
+      expect(handle.dueAt).toBe('2027-03-10T02:00:00.000Z');
+      const versionBefore: number = step.body.caseVersion;
+      // and a case received after the new day off, which it does not concern
+      server.clock.set('2027-03-04T08:00:00+07:00');
+      // (sessions expire over the days the clock jumps)
+      desk = await callerOf(server.app, 'motcua');
+      admin = await callerOf(server.app, 'admin');
+      const later = await receive();
+
+      // when the admin declares Wednesday 03/03/2027 a day off
+      server.clock.set('2027-03-04T10:00:00+07:00');
+      const changed = await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027);
+      expect(changed.status, changed.text).toBe(200);
+      expect(changed.body.recomputed).toEqual({ count: 1, cases: [{ caseId: c.id, code: c.code, previousAppointmentAt: '2027-03-11T06:30:00.000Z', appointmentAt: '2027-03-12T06:30:00.000Z', steps: 1 }] });
+
+      // then the case and its open step are due one working day later, computed with the stored calendar
+      const detail = await desk.request('GET', `/api/cases/${c.id}`);
+      expect(detail.body).toMatchObject({ appointmentAt: '2027-03-12T06:30:00.000Z', dueAt: '2027-03-12T06:30:00.000Z', caseVersion: versionBefore + 1 });
+      expect(detail.body.openSteps.find((s: { elementId: string }) => s.elementId === 'Task_Handle').dueAt).toBe('2027-03-11T02:00:00.000Z');
+      const stored = (await server.db.db.selectFrom('calendars').select('spec').where('name', '=', 'vn-civil-service').executeTakeFirstOrThrow()).spec;
+      const old = createCalendar(VN_CIVIL_SERVICE);
+      const now = createCalendar(JSON.parse(stored) as CalendarSpec);
+      expect(now.addNorm(c.effectiveStart, { amount: 8.5, unit: 'workingDays' }).toMillis()).toBe(Date.parse(detail.body.appointmentAt));
+      expect(old.addNorm(c.appointmentAt, { amount: 1, unit: 'workingDays' }).toMillis()).toBe(Date.parse(detail.body.appointmentAt));
+
+      // the deadline timers follow
+      const overdue = await server.db.db.selectFrom('timers').select('due_at').where('case_id', '=', c.id).where('purpose', '=', 'overdue').where('fired_at', 'is', null).execute();
+      expect(overdue).toEqual([{ due_at: '2027-03-12T06:30:00.000Z' }]);
+
+      // the receipt slip shows the new appointment
+      const receipt = await desk.request('GET', `/api/cases/${c.id}/documents/receipt`);
+      expect(receipt.status).toBe(200);
+      expect(receipt.text).toContain('13 giờ 30 phút, ngày 12 tháng 03 năm 2027');
+      expect(receipt.text).not.toContain('ngày 11 tháng 03 năm 2027');
+
+      // the audit records the recomputation and every chain still verifies
+      const event = detail.body.history.find((e: { type: string }) => e.type === 'case.deadlineRecomputed');
+      expect(event).toMatchObject({
+        actor: 'admin',
+        data: {
+          calendar: 'vn-civil-service',
+          notice: '123/TB-BNV',
+          year: 2027,
+          previousAppointmentAt: '2027-03-11T06:30:00.000Z',
+          appointmentAt: '2027-03-12T06:30:00.000Z',
+          steps: [{ elementId: 'Task_Handle', previousDueAt: '2027-03-10T02:00:00.000Z', dueAt: '2027-03-11T02:00:00.000Z' }],
+        },
+      });
+      expect(JSON.parse((await calendarChain())[0]!.data)).toMatchObject({ recomputedCases: 1 });
+      const verify = await admin.request('GET', '/api/audit/verify');
+      expect(verify.body).toMatchObject({ ok: true });
+
+      // the case received after the day off did not move
+      const untouched = await desk.request('GET', `/api/cases/${later.id}`);
+      expect(untouched.body).toMatchObject({ caseVersion: later.caseVersion, appointmentAt: later.appointmentAt });
+      expect(untouched.body.history.some((e: { type: string }) => e.type === 'case.deadlineRecomputed')).toBe(false);
+
+      // an advance with the version read before the change is stale
+      const specialist = await callerOf(server.app, 'chuyenvien');
+      const stale = await specialist.request('POST', `/api/cases/${c.id}/steps/${handle.stepKey}/complete`, { caseVersion: versionBefore });
+      expect(stale.status).toBe(409);
+      expect(stale.body).toMatchObject({ code: 'STALE_VERSION', currentVersion: versionBefore + 1 });
+      const fresh = await specialist.request('POST', `/api/cases/${c.id}/steps/${handle.stepKey}/complete`, { caseVersion: versionBefore + 1 });
+      expect(fresh.status, fresh.text).toBe(200);
+
+      // saving the same notice again moves nothing more
+      const again = await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027);
+      expect(again.body.recomputed.count).toBe(0);
+    });
+
+    it('should receive new cases with the stored calendar', async () => {
+      expect((await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027)).status).toBe(200);
+      const c = await receive();
+      expect(c.appointmentAt).toBe('2027-03-12T06:30:00.000Z');
+    });
+
+    it('should set the office hours of a unit calendar, not of a base calendar', async () => {
+      const base = await admin.request('PUT', `${CIVIL}/weekly-hours`, { weeklyHours: { sat: [['07:30', '11:30']] } });
+      expect(base.status).toBe(409);
+      expect(base.body.code).toBe('NOT_ALLOWED');
+      const unit = await admin.request('PUT', '/api/calendars/vn-one-stop-saturday/weekly-hours', { weeklyHours: { sat: [['07:30', '11:00']] } });
+      expect(unit.status, unit.text).toBe(200);
+      expect(unit.body.calendar.weeklyHours.sat).toEqual([['07:30', '11:00']]);
+      expect(unit.body.calendar.weeklyHours.mon).toEqual([['07:30', '11:30'], ['13:00', '17:00']]);
+      const none = await admin.request('PUT', '/api/calendars/vn-one-stop-saturday/weekly-hours', { weeklyHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [] } });
+      expect(none.status).toBe(422);
+      expect((await desk.request('GET', '/api/calendars/vn-one-stop-saturday')).body.version).toBe(2);
+    });
+
+    it.runIf(dialect === 'postgres')('should make another instance on the same database compute with the changed calendar', async () => {
+      // a second server process: its own pool and in-memory calendars, the same schema
+      const other = createDb(TEST_PG_URL, { schema: server.db.schema!, poolSize: 2 });
+      try {
+        const app = createApp({ db: other, clock: server.clock });
+        const desk2 = await callerOf(app, 'motcua');
+        const before = await desk2.request('POST', '/api/cases', { processId: 'thin-slice', applicant: { name: 'A' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
+        expect(before.body.appointmentAt).toBe('2027-03-11T06:30:00.000Z');
+        expect((await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027)).status).toBe(200);
+        // the first instance recomputed the open case; the second computes new cases with the new day off
+        expect((await desk2.request('GET', `/api/cases/${before.body.id}`)).body.appointmentAt).toBe('2027-03-12T06:30:00.000Z');
+        const after = await desk2.request('POST', '/api/cases', { processId: 'thin-slice', applicant: { name: 'B' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
+        expect(after.body.appointmentAt).toBe('2027-03-12T06:30:00.000Z');
+      } finally {
+        await other.close();
+      }
+    });
+  });
+}
