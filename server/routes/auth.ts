@@ -12,10 +12,13 @@ import { asDb, clearSessionCookie, setSessionCookie } from '../auth/middleware.t
 import { UNUSABLE_HASH, verifyPassword } from '../auth/password.ts';
 import type { AppEnv, Principal } from '../auth/principal.ts';
 import { createSession, deleteSession, findUserByUsername, getUser } from '../auth/store.ts';
+import { createLoginThrottle, type LoginThrottle } from '../auth/throttle.ts';
 
 export interface AuthRouteDeps {
   readonly db: DbHandle | DbOrTx;
   readonly clock: Clock;
+  /** Failed-login limiter; one per app by default. */
+  readonly throttle?: LoginThrottle;
 }
 
 const LoginBody = z.object({ username: z.string().trim().min(1).max(100), password: z.string().min(1).max(1000) });
@@ -27,14 +30,22 @@ export function userJson(principal: Principal): { id: string; username: string; 
 
 export function authRoutes(deps: AuthRouteDeps): Hono<AppEnv> {
   const db = asDb(deps.db);
+  const throttle = deps.throttle ?? createLoginThrottle();
   const app = new Hono<AppEnv>();
 
   app.post('/api/auth/login', async (c) => {
     const body = LoginBody.parse(await c.req.json().catch(() => ({})));
+    const nowMs = Date.parse(deps.clock.now());
+    const wait = throttle.retryAfterMs(body.username, nowMs);
+    if (wait > 0) throw new Problem('UNAUTHENTICATED', `Too many failed logins for this account. Try again in ${Math.ceil(wait / 60_000)} minute(s) or ask an administrator.`, { retryAfterSeconds: Math.ceil(wait / 1000) });
     const row = await findUserByUsername(db, body.username);
     // Verify even for unknown users so the response time does not reveal which usernames exist.
     const ok = await verifyPassword(body.password, row?.password_hash ?? UNUSABLE_HASH);
-    if (!row || !ok || row.active !== 1) throw new Problem('UNAUTHENTICATED', 'Wrong username or password, or the account is disabled.');
+    if (!row || !ok || row.active !== 1) {
+      throttle.recordFailure(body.username, nowMs);
+      throw new Problem('UNAUTHENTICATED', 'Wrong username or password, or the account is disabled.');
+    }
+    throttle.recordSuccess(body.username);
     // Logging in replaces the session this browser had.
     const previous = c.get('authSession');
     if (previous?.via === 'cookie' && previous.sessionId) await deleteSession(db, previous.sessionId);

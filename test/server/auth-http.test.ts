@@ -107,6 +107,20 @@ for (const dialect of DIALECTS) {
       expect((await app.request('/api/auth/me')).status).toBe(401);
     });
 
+    it('should refuse a username after ten failed logins until the window has passed', async () => {
+      const clock = testClock('2026-03-02T08:00:00+07:00');
+      const throttled = buildApp(t, clock);
+      const attempt = (password: string) => throttled.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'vanthu', password }) });
+      for (let k = 0; k < 10; k++) expect((await attempt(`guess-${k}`)).status).toBe(401);
+      const locked = await attempt(DEMO_PASSWORD);
+      expect(locked.status).toBe(401);
+      expect(((await locked.json()) as { detail: string; retryAfterSeconds: number })).toMatchObject({ detail: expect.stringMatching(/Too many failed logins/), retryAfterSeconds: 900 });
+      // other users are not affected
+      expect((await throttled.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'motcua', password: DEMO_PASSWORD }) })).status).toBe(200);
+      clock.advance(15 * 60_000);
+      expect((await attempt(DEMO_PASSWORD)).status).toBe(200);
+    });
+
     it('should require the CSRF header on cookie-authenticated state changes', async () => {
       const s = await login(app, 'kiemsoat');
       const missing = await send(app, '/api/reviewer-only', s, { method: 'POST', csrf: false });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, UNUSABLE_HASH, verifyPassword } from '../../server/auth/password.ts';
+import { createLoginThrottle } from '../../server/auth/throttle.ts';
 import { safeEqual, sha256Hex } from '../../server/auth/tokens.ts';
 
 describe('password hashing', () => {
@@ -33,5 +34,22 @@ describe('tokens', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abd')).toBe(false);
     expect(safeEqual('abc', 'abcd')).toBe(false);
+  });
+});
+
+describe('createLoginThrottle', () => {
+  it('should count failures per username case-insensitively within the window', () => {
+    const throttle = createLoginThrottle({ maxFailures: 3, windowMs: 1000 });
+    for (const t of [0, 100, 200]) throttle.recordFailure('MotCua', t);
+    expect(throttle.retryAfterMs('motcua', 300)).toBe(700);
+    expect(throttle.retryAfterMs('motcua', 1000)).toBe(0);
+    throttle.recordSuccess('motcua');
+    expect(throttle.retryAfterMs('motcua', 300)).toBe(0);
+  });
+
+  it('should forget the oldest usernames beyond its bound', () => {
+    const throttle = createLoginThrottle({ maxFailures: 1, windowMs: 1000, maxTracked: 2 });
+    for (const name of ['a', 'b', 'c']) throttle.recordFailure(name, 0);
+    expect(['a', 'b', 'c'].map((n) => throttle.retryAfterMs(n, 10) > 0)).toEqual([false, true, true]);
   });
 });
