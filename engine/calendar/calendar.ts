@@ -125,6 +125,8 @@ interface YearTable {
   /** prefix[i] = working ms of days 0 … i−1 of the year. */
   readonly prefix: Float64Array;
   readonly days: readonly DayInfo[];
+  /** 1 where the day's weekday (in its season) normally has office hours. */
+  readonly regularWorking: Uint8Array;
 }
 
 /** The ISO forms the server and CLI produce: `YYYY-MM-DDTHH:mm[:ss[.sss]][Z|±HH:mm]`. */
@@ -203,6 +205,12 @@ function parseRanges(ranges: readonly TimeRange[], where: string): [number, numb
   return parsed;
 }
 
+function parseMonthDay(text: string, where: string): number {
+  const m = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.exec(text);
+  if (!m) throw new DeadlineCalendarError(`${where} has "${text}". Try the form MM-DD.`);
+  return Number(m[1]) * 100 + Number(m[2]);
+}
+
 const rangesText = (ranges: readonly [number, number][]): TimeRange[] => ranges.map(([a, b]) => [formatHhMm(a), formatHhMm(b)] as const);
 
 /**
@@ -227,6 +235,17 @@ export function calendarLookup(specs: readonly CalendarSpec[]): CalendarResolver
 export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (id) => BUILTIN_CALENDARS[id]): WorkingCalendar {
   const resolved = resolveCalendarSpec(spec, resolve);
   const weekly: [number, number][][] = WEEKDAYS.map((d) => parseRanges(resolved.weeklyHours[d] ?? [], `${resolved.id}.weeklyHours.${d}`));
+  const seasons = resolved.seasons.map((season, index) => {
+    const where = `${resolved.id}.seasons[${index}]`;
+    const from = parseMonthDay(season.from, where);
+    const to = parseMonthDay(season.to, where);
+    const hours = WEEKDAYS.map((d, i) => {
+      const ranges = season.weeklyHours[d];
+      return ranges === undefined ? weekly[i]! : parseRanges(ranges, `${where}.weeklyHours.${d}`);
+    });
+    // Day-of-year keys (month × 100 + day) compare correctly within a year; a season with from > to wraps.
+    return { inSeason: (key: number) => (from <= to ? key >= from && key <= to : key >= from || key <= to), hours, text: hours.map((r) => Object.freeze(rangesText(r))) };
+  });
   // Shared (frozen) per weekday: most days of a year are regular and reuse these.
   const weeklyText = weekly.map((ranges) => Object.freeze(rangesText(ranges)));
   const firstWorkingWeekday = weekly.find((r) => r.length > 0);
@@ -263,9 +282,15 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
     const to: number[] = [];
     const prefix = new Float64Array(dayCount + 1);
     const days: DayInfo[] = [];
+    const regularWorking = new Uint8Array(dayCount);
     for (let i = 0; i < dayCount; i += 1) {
       const epochDay = firstDay + i;
-      const regular = weekly[isoWeekdayOf(epochDay) - 1]!;
+      const { month, day: dayOfMonth } = civilOf(epochDay);
+      const season = seasons.find((x) => x.inSeason(month * 100 + dayOfMonth));
+      const weekdayIndex = isoWeekdayOf(epochDay) - 1;
+      const regular = (season ? season.hours : weekly)[weekdayIndex]!;
+      const regularText = (season ? season.text : weeklyText)[weekdayIndex]!;
+      regularWorking[i] = regular.length > 0 ? 1 : 0;
       const base = { date: isoDateOf(epochDay), weekday: weekdayName(epochDay) };
       let info: DayInfo;
       let hours: readonly [number, number][];
@@ -286,7 +311,7 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
         info = { ...base, working: false, hours: [], kind: 'break', ...breakDays.get(epochDay)! };
       } else {
         hours = regular;
-        info = { date: base.date, weekday: base.weekday, working: hours.length > 0, hours: weeklyText[isoWeekdayOf(epochDay) - 1]!, kind: hours.length > 0 ? 'regular' : 'rest' };
+        info = { date: base.date, weekday: base.weekday, working: hours.length > 0, hours: regularText, kind: hours.length > 0 ? 'regular' : 'rest' };
       }
       ivStart[i] = from.length;
       let worked = 0;
@@ -299,7 +324,7 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
       days.push(info);
     }
     ivStart[dayCount] = from.length;
-    return { year, firstDay, dayCount, ivStart, ivFrom: Int32Array.from(from), ivTo: Int32Array.from(to), prefix, days };
+    return { year, firstDay, dayCount, ivStart, ivFrom: Int32Array.from(from), ivTo: Int32Array.from(to), prefix, days, regularWorking };
   }
 
   function tableOfYear(year: number): YearTable {
@@ -534,10 +559,7 @@ export function createCalendar(spec: CalendarSpec, resolve: CalendarResolver = (
     },
     exceptionalDays(year) {
       const t = tableOfYear(year);
-      return t.days.filter((d, i) => {
-        const regularWorking = weekly[isoWeekdayOf(t.firstDay + i) - 1]!.length > 0;
-        return d.working !== regularWorking;
-      });
+      return t.days.filter((d, i) => d.working !== (t.regularWorking[i] === 1));
     },
     classifyFinished,
     classifyOpen(now, dueAt, dueSoonWorkingHours = 4) {

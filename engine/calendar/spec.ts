@@ -13,6 +13,19 @@ export type TimeRange = readonly [from: string, to: string];
 
 export type WeeklyHours = Readonly<Partial<Record<Weekday, readonly TimeRange[]>>>;
 
+/**
+ * Office hours for part of every year (provinces with summer and winter hours), e.g.
+ * `{ from: '04-15', to: '10-14', weeklyHours: { mon: [['07:00', '11:30'], ['13:30', '17:00']], … } }`.
+ * `from`/`to` are `MM-DD`, both included; a season may wrap over the new year (`11-01` … `02-28`).
+ * Weekdays it names replace the calendar's weekly hours inside the season.
+ */
+export interface Season {
+  readonly name?: string;
+  readonly from: string;
+  readonly to: string;
+  readonly weeklyHours: WeeklyHours;
+}
+
 /** One statutory holiday rule; a year's dates are generated from it unless a notice sets them. */
 export interface HolidayRule {
   /** Stable key a yearly notice refers to, e.g. `tet`, `nationalDay`. */
@@ -101,6 +114,8 @@ export interface CalendarSpec {
   readonly base?: string;
   /** Weekday → office hours; a weekday absent or empty is a rest day. Merged per weekday over the base. */
   readonly weeklyHours?: WeeklyHours;
+  /** Seasonal office hours; replaces the base's seasons when given. */
+  readonly seasons?: readonly Season[];
   /** Replaces the base's rules when given. */
   readonly holidays?: HolidayRules;
   /** Yearly notices; merged per year over the base's (this calendar's entries win per key and date). */
@@ -117,6 +132,7 @@ export interface ResolvedCalendarSpec {
   /** The chain of calendars it was built from, most specific first. */
   readonly lineage: readonly string[];
   readonly weeklyHours: WeeklyHours;
+  readonly seasons: readonly Season[];
   readonly holidays: HolidayRules;
   readonly notices: readonly YearNotice[];
   readonly days: readonly DayOverride[];
@@ -155,6 +171,7 @@ export function resolveCalendarSpec(spec: CalendarSpec, resolve: CalendarResolve
       version: spec.version ?? 1,
       lineage: [spec.id],
       weeklyHours: spec.weeklyHours ?? {},
+      seasons: spec.seasons ?? [],
       holidays: spec.holidays,
       notices: mergeNotices([], spec.notices ?? []),
       days: spec.days ?? [],
@@ -170,6 +187,7 @@ export function resolveCalendarSpec(spec: CalendarSpec, resolve: CalendarResolve
     version: spec.version ?? 1,
     lineage: [spec.id, ...base.lineage],
     weeklyHours: { ...base.weeklyHours, ...spec.weeklyHours },
+    seasons: spec.seasons ?? base.seasons,
     holidays: spec.holidays ?? base.holidays,
     notices: mergeNotices(base.notices, spec.notices ?? []),
     days: [...base.days, ...(spec.days ?? [])],

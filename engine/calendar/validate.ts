@@ -66,6 +66,16 @@ export function validateCalendarSpec(spec: CalendarSpec, resolve: CalendarResolv
     if (!(WEEKDAYS as readonly string[]).includes(weekday)) out.error('CALENDAR_HOURS', `weeklyHours has "${weekday}". Try one of ${WEEKDAYS.join(', ')}.`);
     else checkRanges(out, ranges, `weeklyHours.${weekday}`);
   }
+  for (const [index, season] of (spec.seasons ?? []).entries()) {
+    const where = `seasons[${index}]`;
+    for (const end of [season?.from, season?.to]) {
+      if (typeof end !== 'string' || !/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(end)) out.error('CALENDAR_SEASON', `${where}: ${JSON.stringify(end)} is not MM-DD. Try e.g. "04-15".`);
+    }
+    for (const [weekday, ranges] of Object.entries(season?.weeklyHours ?? {})) {
+      if (!(WEEKDAYS as readonly string[]).includes(weekday)) out.error('CALENDAR_HOURS', `${where}.weeklyHours has "${weekday}". Try one of ${WEEKDAYS.join(', ')}.`);
+      else checkRanges(out, ranges, `${where}.weeklyHours.${weekday}`);
+    }
+  }
   for (const rule of spec.holidays?.rules ?? []) {
     const anchors = [rule.solar, rule.lunar].filter((a) => a !== undefined);
     if (anchors.length !== 1 || !/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(String(anchors[0]))) out.error('CALENDAR_HOLIDAY', `Holiday rule "${rule.key}" needs exactly one of "solar" or "lunar" as MM-DD.`, { elementId: rule.key });

@@ -179,6 +179,32 @@ describe('working calendar: unit calendars', () => {
     expect(c.dayInfo('2026-03-07').hours).toEqual([['07:00', '11:00']]);
   });
 
+  it('should switch to summer office hours inside a season, also across the new year', () => {
+    const summer = [['07:00', '11:30'], ['13:30', '17:00']] as const;
+    const province = createCalendar({
+      id: 'tinh-mua-he',
+      base: 'vn-civil-service',
+      seasons: [{ name: 'Giờ mùa hè', from: '04-15', to: '10-14', weeklyHours: { mon: summer, tue: summer, wed: summer, thu: summer, fri: summer } }],
+    });
+    expect(province.dayInfo('2026-04-14').hours).toEqual([['07:30', '11:30'], ['13:00', '17:00']]);
+    expect(province.dayInfo('2026-04-15').hours).toEqual(summer);
+    expect(province.dayInfo('2026-10-15').hours).toEqual([['07:30', '11:30'], ['13:00', '17:00']]);
+    // Summer days also have 8 h: 1 WD from 07:00 ends at 17:00.
+    expect(province.addNorm('2026-06-01T07:00', wd(1)).toISO()).toBe(iso('2026-06-01T17:00'));
+    expect(province.effectiveStart('2026-06-01T06:50').toISO()).toBe(iso('2026-06-01T07:00'));
+    const winterSaturday = createCalendar({ id: 'x', base: 'vn-civil-service', seasons: [{ from: '12-01', to: '01-31', weeklyHours: { sat: [['08:00', '11:00']] } }] });
+    expect(winterSaturday.dayInfo('2026-12-05').working).toBe(true);
+    expect(winterSaturday.dayInfo('2027-01-09').working).toBe(true);
+    expect(winterSaturday.dayInfo('2026-02-07').working).toBe(false);
+    // In season its Saturdays are regular: the worked Saturday 10/01 is not exceptional, while the
+    // Saturday 03/01 inside the Tết Dương lịch break is.
+    const unitDays = winterSaturday.exceptionalDays(2026).map((d) => d.date);
+    expect(unitDays).toContain('2026-01-03');
+    expect(unitDays).not.toContain('2026-01-10');
+    expect(unitDays.filter((d) => d !== '2026-01-03')).toEqual(cal.exceptionalDays(2026).map((d) => d.date).filter((d) => d !== '2026-01-10'));
+    expect(validateCalendarSpec({ id: 'x', base: 'vn-civil-service', seasons: [{ from: '4-15', to: '10-14', weeklyHours: {} }] }).map((d) => d.code)).toEqual(['CALENDAR_SEASON']);
+  });
+
   it('should refuse an unknown base and an inheritance cycle', () => {
     expect(() => createCalendar({ id: 'x', base: 'nowhere' })).toThrow(DeadlineCalendarError);
     const a: CalendarSpec = { id: 'a', base: 'b' };
