@@ -48,7 +48,7 @@ export { createCalendar, calendarLookup, calendarChanges, classifyOpen, toEpochM
 export type { WorkingCalendar, InstantInput, DayInfo, DayKind, DayChange, WorkingPause, FinishedClass, OpenClass } from './calendar/calendar.ts';
 export { resolveCalendarSpec, withYearNotice, WEEKDAYS } from './calendar/spec.ts';
 export { validateCalendarSpec } from './calendar/validate.ts';
-export type { CalendarSpec, ResolvedCalendarSpec, CalendarResolver, HolidayRule, HolidayRules, DayOverride, YearNotice, NoticeBreak, TimeRange, WeeklyHours, Weekday } from './calendar/spec.ts';
+export type { CalendarSpec, ResolvedCalendarSpec, CalendarResolver, HolidayRule, HolidayRules, DayOverride, YearNotice, NoticeBreak, Season, TimeRange, WeeklyHours, Weekday } from './calendar/spec.ts';
 export { BUILTIN_CALENDARS, DEFAULT_CALENDAR_ID, VN_CIVIL_SERVICE, VN_ONE_STOP_SATURDAY, VN_STATUTORY_HOLIDAYS, NOTICE_2025, NOTICE_2026 } from './calendar/data/vietnam.ts';
 export { lunarOfEpochDay, lunarToEpochDay, tetEpochDay, lunarYearMonths } from './calendar/lunar.ts';
 export type { LunarDate, LunarMonth } from './calendar/lunar.ts';
