@@ -12,6 +12,7 @@ function jsonBody(schema: Record<string, unknown>) {
 }
 const caseId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const stepKey = { name: 'stepKey', in: 'path', required: true, schema: { type: 'string' } };
+const calendarName = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -51,6 +52,16 @@ export const openApiDocument = {
     '/cases/{id}/stop': { post: op('Stop processing (status 8)', { parameters: [caseId] }, { '200': caseDetail }) },
     '/cases/{id}/refuse': { post: op('Refuse at receipt (status 3)', { parameters: [caseId] }, { '200': caseDetail }) },
     '/cases/{id}/audit': { get: op('Step intervals of the case (format=csv|json|xes)', { parameters: [caseId, { name: 'format', in: 'query', schema: { enum: ['csv', 'json', 'xes'] } }] }) },
+    '/calendars': { get: op('Working calendars (stored, over the built-in ones): name, base, version, years with a notice') },
+    '/calendars/{name}': { get: op('One calendar with its exceptional days of a year (days off on weekdays, worked weekend days, with reason and notice number)', { parameters: [calendarName, { name: 'year', in: 'query', schema: { type: 'integer' } }] }) },
+    '/calendars/{name}/years/{year}': {
+      put: op(
+        "Admin: replace the calendar's official notice for the year; the due instants of open cases using it are recomputed and audited (422 DEADLINE_CALENDAR with diagnostics on invalid data, nothing changed)",
+        { parameters: [calendarName, { name: 'year', in: 'path', required: true, schema: { type: 'integer' } }], ...jsonBody({ type: 'object', required: ['notice'], properties: { notice: { type: 'string', description: 'Document number, e.g. 9441/TB-BNV' }, issuer: { type: 'string' }, issuedOn: { type: 'string', format: 'date' }, source: { type: 'string' }, holidays: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', format: 'date' } }, description: 'Exact days off per holiday rule key (tet, nationalDay, …)' }, days: { type: 'array', items: { type: 'object', required: ['date', 'working', 'reason'], properties: { date: { type: 'string', format: 'date' }, working: { type: 'boolean' }, hours: { type: 'array', items: { type: 'array', items: { type: 'string' } } }, reason: { type: 'string' }, notice: { type: 'string' } } } }, breaks: { type: 'array', items: { type: 'object', required: ['from', 'to', 'reason'], properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, reason: { type: 'string' }, notice: { type: 'string' } } } }, expectedVersion: { type: 'integer' } } }) },
+        { '200': { description: '{calendar, diagnostics (warnings), diff:{added, removed, changed}, recomputed:{count, cases}}' }, '422': problem },
+      ),
+    },
+    '/calendars/{name}/weekly-hours': { put: op('Admin: office hours of a unit calendar (one with a base); open cases are recomputed', { parameters: [calendarName], ...jsonBody({ type: 'object', required: ['weeklyHours'], properties: { weeklyHours: { type: 'object', description: 'mon…sun → [["07:30","11:30"], …]; [] = rest day' }, expectedVersion: { type: 'integer' } } }) }, { '200': { description: 'As PUT …/years/{year}' }, '422': problem }) },
     '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } } },
   },
 } as const;

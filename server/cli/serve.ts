@@ -93,6 +93,8 @@ export async function run(args: string[]): Promise<number> {
   const processesDir = resolve(options.processes ?? join(ROOT, 'processes'));
   const created = await withStartupLock(handle, async () => {
     await migrateToLatest(handle);
+    // Loads the stored calendars (seeding the built-in ones into an empty table) before anything computes a due instant.
+    await deps.refreshCalendars?.();
     await deployAll(deps, processesDir);
     return ensureDemoUsers(handle.db, clock.now());
   });
@@ -107,6 +109,9 @@ export async function run(args: string[]): Promise<number> {
     s.once('error', fail);
   });
   scheduler.start();
+  // The scheduler computes due instants outside requests; on a shared database another instance may change a calendar.
+  const calendarPoll = setInterval(() => void deps.refreshCalendars?.().catch((error: unknown) => console.error('quytrinh: could not reload the calendars', error)), 1000);
+  calendarPoll.unref();
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(`quytrinh listening on http://localhost:${actualPort}`);
@@ -124,6 +129,7 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  clearInterval(calendarPoll);
   await scheduler.stop();
   await handle.close();
   console.log('quytrinh: stopped');
