@@ -14,7 +14,10 @@ import type { InstantInput, WorkingCalendar } from './calendar.ts';
 
 /** What happens to a case's clock. */
 export type ClockEvent =
-  /** The dossier was received (the receipt instant; the cut-off rule is applied here). */
+  /**
+   * The dossier was received: the receipt instant, to which the cut-off rule is applied. Passing an
+   * already computed effective start gives the same result (the rule is idempotent).
+   */
   | { readonly type: 'received'; readonly at: InstantInput }
   /** A request to supplement was sent (Phiếu yêu cầu bổ sung): the clock stops. */
   | { readonly type: 'supplementRequested'; readonly at: InstantInput }
