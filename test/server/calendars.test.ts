@@ -230,6 +230,46 @@ for (const dialect of DIALECTS) {
       expect(again.body.recomputed.count).toBe(0);
     });
 
+    it('should keep an appointment set by an apology letter and move only the open steps', async () => {
+      const c = await receive();
+      const apology = await desk.request('POST', `/api/cases/${c.id}/apology`, { reason: 'Cần xác minh thêm', newAppointmentAt: '2027-03-19T16:00:00+07:00', signedBy: 'Hoàng Văn Nam' });
+      expect(apology.status, apology.text).toBe(200);
+      // a day off before the first step's due instant (Monday 13:30)
+      const changed = await admin.request('PUT', `${CIVIL}/years/2027`, { notice: '125/TB-BNV', days: [{ date: '2027-03-01', working: false, reason: 'Nghỉ (thử nghiệm)' }] });
+      expect(changed.status, changed.text).toBe(200);
+      const detail = await desk.request('GET', `/api/cases/${c.id}`);
+      expect(detail.body).toMatchObject({ appointmentAt: '2027-03-19T09:00:00.000Z', caseVersion: apology.body.caseVersion + 1 });
+      // half a working day (4 h) counted from Tuesday's opening instead: the whole morning, due 02/03/2027 11:30
+      expect(detail.body.openSteps[0].dueAt).toBe('2027-03-02T04:30:00.000Z');
+      const event = detail.body.history.find((e: { type: string }) => e.type === 'case.deadlineRecomputed');
+      expect(event.data).not.toHaveProperty('appointmentAt');
+      expect(event.data.steps).toEqual([{ stepKey: 'Task_Receive', elementId: 'Task_Receive', previousDueAt: c.openSteps[0].dueAt, dueAt: '2027-03-02T04:30:00.000Z' }]);
+    });
+
+    it('should never leave a due instant computed with the old calendar when cases advance during the change', async () => {
+      const cases = [];
+      for (let i = 0; i < 6; i++) cases.push(await receive());
+      server.clock.set('2027-03-01T09:00:00+07:00');
+      // every case advances (opening its next step) while the admin declares the day off
+      const results = await Promise.all([
+        admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027),
+        ...cases.map((c) => desk.request('POST', `/api/cases/${c.id}/steps/Task_Receive/complete`, { caseVersion: c.caseVersion })),
+      ]);
+      expect(results[0]!.status, results[0]!.text).toBe(200);
+      for (const r of results.slice(1)) expect([200, 409], r.text).toContain(r.status);
+      const stored = (await server.db.db.selectFrom('calendars').select('spec').where('name', '=', 'vn-civil-service').executeTakeFirstOrThrow()).spec;
+      const calendar = createCalendar(JSON.parse(stored) as CalendarSpec);
+      for (const c of cases) {
+        const detail = (await desk.request('GET', `/api/cases/${c.id}`)).body;
+        expect(Date.parse(detail.appointmentAt)).toBe(calendar.addNorm(c.effectiveStart, { amount: 8.5, unit: 'workingDays' }).toMillis());
+        for (const step of detail.openSteps) {
+          const norm = step.elementId === 'Task_Handle' ? 7 : 0.5;
+          expect(Date.parse(step.dueAt), `${c.code} ${step.elementId}`).toBe(calendar.addNorm(Date.parse(step.openedAt) > Date.parse(c.effectiveStart) ? step.openedAt : c.effectiveStart, { amount: norm, unit: 'workingDays' }).toMillis());
+        }
+      }
+      expect((await admin.request('GET', '/api/audit/verify')).body).toMatchObject({ ok: true });
+    });
+
     it('should receive new cases with the stored calendar', async () => {
       expect((await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027)).status).toBe(200);
       const c = await receive();
