@@ -124,6 +124,20 @@ function forwardOrder(graph: FlowGraph): { order: FlowNode[]; predecessors: Map<
   return { order, predecessors };
 }
 
+const ISO_DURATION = /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/**
+ * An ISO 8601 timer duration as elapsed calendar time (a bare `P1D` is a calendar day, as the
+ * server schedules it; months count 30 days, years 365), or undefined when unreadable.
+ */
+function timerDurationMs(expression: string): number | undefined {
+  const text = expression.trim();
+  const m = ISO_DURATION.exec(text);
+  if (!m || text === 'P' || text.endsWith('T')) return undefined;
+  const n = (i: number): number => Number(m[i] ?? 0);
+  return (((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60_000 + n(7) * 1000;
+}
+
 /**
  * How many times a step's norm runs back to back: a sequential multi-instance step with a literal
  * cardinality (`3`) runs that many times; over a runtime collection its size is unknown at design
@@ -184,6 +198,12 @@ function planGraph(graph: FlowGraph, startMs: number, context: PlanContext, scop
         });
       }
     }
+    // A timer on the path (e.g. a waiting period) delays what follows by its duration, unless the
+    // applicant's clock is stopped while it runs.
+    if (node.kind === 'IntermediateCatchEvent' && !node.stopsClock && node.trigger.kind === 'timer' && node.trigger.timer.kind === 'duration') {
+      const ms = timerDurationMs(node.trigger.timer.expression);
+      if (ms !== undefined) due = start + ms;
+    }
     dueOf.set(node.id, due);
     if (due > end) end = due;
   }
@@ -196,7 +216,8 @@ function planGraph(graph: FlowGraph, startMs: number, context: PlanContext, scop
  * its latest branch; of alternative branches the longest counts; loop-back edges are ignored;
  * steps outside the clock, such as the return of the result, are skipped), and the appointment:
  * the procedure's published deadline from the effective start when declared, else the end of
- * the longest path.
+ * the longest path. A timer catch event with a duration on the path delays its successors by that
+ * elapsed time; other events and gateways take no time.
  *
  * @example planProcedure(model, '2026-03-02T07:30', calendar).appointment.toISODate() // '2026-03-13'
  */

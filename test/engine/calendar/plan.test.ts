@@ -138,6 +138,17 @@ describe('procedure plan', () => {
     expect(plan(review(true, 'count(units)'))).toBe(iso('2026-03-02T11:30'));
   });
 
+  it('should delay the steps after a timer by its duration in elapsed time', () => {
+    const timer = (expression: string, stopsClock = false): FlowNode => ({ id: 'wait', kind: 'IntermediateCatchEvent', laneIds: [], incoming: [], outgoing: [], trigger: { kind: 'timer', timer: { kind: 'duration', expression } }, stopsClock });
+    const model = (node: FlowNode) => processOf([start, task('a', wh(4)), node, task('b', wh(4)), end], [['start', 'a'], ['a', 'wait'], ['wait', 'b'], ['b', 'end']]);
+    // a ends Mon 02/03 11:30; P2D → Wed 04/03 11:30, then b 4 h in the afternoon → 17:00.
+    expect(planProcedure(model(timer('P2D')), '2026-03-02T07:30', calendar).appointment.toISO()).toBe(iso('2026-03-04T17:00'));
+    // PT1H → 12:30 (lunch), b from 13:00 → 17:00.
+    expect(planProcedure(model(timer('PT1H')), '2026-03-02T07:30', calendar).appointment.toISO()).toBe(iso('2026-03-02T17:00'));
+    // While the applicant's clock is stopped the wait takes no time in the plan.
+    expect(planProcedure(model(timer('P2D', true)), '2026-03-02T07:30', calendar).appointment.toISO()).toBe(iso('2026-03-02T17:00'));
+  });
+
   it('should ignore the loop back of a return-for-rework path', () => {
     const nodes = [start, task('handle', wd(1)), task('review', wh(4)), gateway('ok', 'ExclusiveGateway'), end];
     const edges = [['start', 'handle'], ['handle', 'review'], ['review', 'ok'], ['ok', 'handle'], ['ok', 'end']] as const;
