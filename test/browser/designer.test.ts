@@ -65,6 +65,7 @@ describe('designer in the browser', () => {
     await page.waitForSelector('#message.info');
     expect(await page.textContent('#message')).toContain('Đã triển khai thin-slice phiên bản 2');
     await page.goto(`${server.baseUrl}/#/procedures`);
+    await page.waitForSelector('#procedures tr[data-process-id="thin-slice"] .tag');
     const versions = await page.locator('#procedures tr[data-process-id="thin-slice"] .tag').allTextContents();
     expect(versions).toEqual(expect.arrayContaining(['v1', 'v2']));
     await page.goto(`${server.baseUrl}/#/designer/thin-slice`);
