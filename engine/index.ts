@@ -67,6 +67,8 @@ export { stepStatistics, statisticsByUnit, percentile, median, spentMinutes } fr
 export type { StepStatistics, UnitStatistics } from './audit/statistics.ts';
 export { caseTimeliness, summarizeTimeliness } from './audit/timeliness.ts';
 export type { CaseTimeliness, TimelinessSummary } from './audit/timeliness.ts';
+export { periodReport } from './audit/report.ts';
+export type { PeriodReportRow } from './audit/report.ts';
 export { controlSlipRows } from './audit/control-slip.ts';
 export type { ControlSlipRow } from './audit/control-slip.ts';
 export { simplificationReview } from './audit/review.ts';

@@ -10,6 +10,9 @@ export interface CaseTimeliness {
   readonly caseId: string;
   readonly code?: string;
   readonly processId?: string;
+  /** The receiving unit (the `case.received` event's unit). */
+  readonly unit?: string;
+  readonly channel?: 'desk' | 'online' | 'post';
   readonly receivedAt?: string;
   readonly effectiveStart?: string;
   /** The appointment before any apology letter (after supplement restarts and recomputations). */
@@ -22,6 +25,7 @@ export interface CaseTimeliness {
   readonly apologyIssued: boolean;
   /** Refused, withdrawn, stopped or abandoned: not counted early/on time/late. */
   readonly closedWithoutResult?: 'refused' | 'withdrawn' | 'stopped' | 'abandoned';
+  readonly closedAt?: string;
   readonly timeliness?: Timeliness;
 }
 
@@ -35,6 +39,8 @@ const CLOSED: Partial<Record<AuditEvent['type'], CaseTimeliness['closedWithoutRe
 function reduceCase(caseId: string, events: readonly AuditEvent[], now: string | undefined): CaseTimeliness {
   let received: AuditEventData['case.received'] = {};
   let receivedEventAt: string | undefined;
+  let unit: string | undefined;
+  let closedAt: string | undefined;
   let appointmentAt: string | undefined;
   let extendedAppointmentAt: string | undefined;
   let finishedAt: string | undefined;
@@ -46,6 +52,7 @@ function reduceCase(caseId: string, events: readonly AuditEvent[], now: string |
       case 'case.received':
         received = (e.data ?? {}) as AuditEventData['case.received'];
         receivedEventAt = e.at;
+        unit = e.unit;
         appointmentAt = received.appointmentAt;
         break;
       case 'supplement.requested':
@@ -71,7 +78,10 @@ function reduceCase(caseId: string, events: readonly AuditEvent[], now: string |
         break;
       default: {
         const closed = CLOSED[e.type];
-        if (closed !== undefined) closedWithoutResult ??= closed;
+        if (closed !== undefined && closedWithoutResult === undefined) {
+          closedWithoutResult = closed;
+          closedAt = e.at;
+        }
       }
     }
   }
@@ -88,6 +98,8 @@ function reduceCase(caseId: string, events: readonly AuditEvent[], now: string |
     caseId,
     ...(received.code !== undefined && { code: received.code }),
     ...(received.processId !== undefined && { processId: received.processId }),
+    ...(unit !== undefined && { unit }),
+    ...(received.channel !== undefined && { channel: received.channel }),
     ...((received.receivedAt ?? receivedEventAt) !== undefined && { receivedAt: received.receivedAt ?? receivedEventAt }),
     ...(received.effectiveStart !== undefined && { effectiveStart: received.effectiveStart }),
     ...(appointmentAt !== undefined && { appointmentAt }),
@@ -96,6 +108,7 @@ function reduceCase(caseId: string, events: readonly AuditEvent[], now: string |
     supplementRounds,
     apologyIssued,
     ...(closedWithoutResult !== undefined && { closedWithoutResult }),
+    ...(closedAt !== undefined && { closedAt }),
     ...(timeliness !== undefined && { timeliness }),
   };
 }

@@ -44,6 +44,7 @@ export const accessOpenApiPaths = {
   '/audit/export': { get: { summary: 'Step-time audit export: CSV (UTF-8 BOM), JSON or XES (reviewer, admin)', parameters: query(['format', 'processId', 'version', 'from', 'to']), responses: { '200': ok('The export'), ...errors } } },
   '/audit/statistics': { get: { summary: 'Per-step working-time statistics of a procedure', parameters: query(['processId', 'version', 'from', 'to']), responses: { '200': ok('Statistics'), ...errors } } },
   '/audit/review': { get: { summary: 'Simplification review of two versions (Decision 1085/QĐ-TTg)', parameters: query(['processId', 'before', 'after']), responses: { '200': ok('Review'), ...errors } } },
+  '/audit/report': { get: { summary: 'Periodic one-stop statistics table per receiving unit (reviewer, admin)', parameters: query(['from', 'to', 'processId']), responses: { '200': ok('Rows per unit and a total row'), ...errors } } },
   '/cases/{id}/documents/{form}': {
     get: {
       summary: 'Printable form of a case: receipt (BM.01), supplement (BM.02), refusal (BM.03), apology (BM.04), control-slip (BM.05)',

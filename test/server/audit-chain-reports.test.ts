@@ -63,6 +63,23 @@ for (const dialect of DIALECTS) {
       expect((await (await server.login('motcua')).get('/api/audit/export?format=csv')).status).toBe(403);
     });
 
+    it('should give the periodic statistics table per receiving unit', async () => {
+      await runCase(1);
+      const desk = await server.login('motcua');
+      expect((await desk.post('/api/cases', { processId: 'thin-slice', applicant: { name: 'Hồ sơ đang xử lý' }, channel: 'online', unitId: 'CB-TTPVHCC' })).status).toBe(201);
+      const reviewer = await server.login('kiemsoat');
+      const res = await reviewer.get('/api/audit/report?from=2026-03-01&to=2026-03-31');
+      expect(res.status).toBe(200);
+      expect(res.body.rows).toEqual([
+        expect.objectContaining({ unit: 'CB-TTPVHCC', unitName: expect.stringContaining('Trung tâm Phục vụ hành chính công'), received: 2, newOnline: 1, newDeskOrPost: 1, resolved: 1, early: 1, inProgress: 1, withinDeadline: 1, overdue: 0 }),
+        expect.objectContaining({ unit: '*', unitName: 'Tổng số', received: 2 }),
+      ]);
+      const next = await reviewer.get('/api/audit/report?from=2026-04-01&to=2026-04-30');
+      expect(next.body.rows.at(-1)).toMatchObject({ carriedOver: 1, resolved: 0, inProgress: 1 });
+      expect((await reviewer.get('/api/audit/report?from=2026-03-01')).status).toBe(400);
+      expect((await desk.get('/api/audit/report?from=2026-03-01&to=2026-03-31')).status).toBe(403);
+    });
+
     it('should review a simplified version against the original with measured times', async () => {
       await runCase(1);
       const designer = await server.login('thietke');
