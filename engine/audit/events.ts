@@ -71,12 +71,12 @@ export interface AuditEventData {
     readonly dueAt?: string;
     readonly outsideClock?: boolean;
   };
-  'step.completed': { readonly outcome?: string; readonly comment?: string };
+  'step.completed': { readonly outcome?: string; readonly comment?: string; readonly timeliness?: 'early' | 'onTime' | 'late' };
   'step.cancelled': { readonly reason?: string };
   'supplement.requested': { readonly reason?: string; readonly items?: readonly string[] };
   /** The complete resubmission; `appointmentAt` is the new appointment (restart) or the resumed one (pause). */
   'supplement.received': { readonly appointmentAt?: string; readonly mode?: 'restart' | 'pause' };
-  'apology.issued': { readonly reason?: string; readonly newAppointmentAt?: string };
+  'apology.issued': { readonly reason?: string; readonly newAppointmentAt?: string; readonly previousAppointmentAt?: string | null; readonly signedBy?: string };
   'case.deadlineRecomputed': { readonly appointmentAt?: string };
   'case.ended': { readonly endEventId?: string; readonly result?: 'completed' | 'terminated' | 'error' };
   'case.refused': { readonly reason?: string };
