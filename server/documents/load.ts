@@ -158,9 +158,9 @@ export async function loadDocumentContext(db: DbOrTx, caseId: string, options: D
       apology: {
         issuedAt: apology?.issued_at ?? apologyEvent?.at ?? options.now,
         reason: apology?.reason ?? apologyData.reason ?? '',
-        previousAppointment: apology?.previous_appointment ?? null,
+        previousAppointment: apology?.previous_appointment ?? apologyData.previousAppointmentAt ?? null,
         newAppointment,
-        signedBy: person(apology?.signed_by) ?? apology?.signed_by ?? '',
+        signedBy: apology?.signed_by ?? apologyData.signedBy ?? '',
       },
     }),
     handlingUnitName: unitName(handling) ?? handling,
