@@ -11,9 +11,11 @@
  * strictly increases on every edit, so an edit is never missed even with a stopped test clock.
  * On SQLite there is one server process, which is also the only writer: its edits install the
  * new specs in memory directly and no query is needed per request.
- * A request that read the calendar before an edit committed may still write a due instant with
- * the previous calendar (the window of one request); the recomputation is idempotent, so saving
- * the same year again repairs such a case.
+ * Advances cannot write a stale due instant: the recomputation claims each case's version, so an
+ * advance racing with it either commits first (and the change, finding the version taken, starts
+ * again and recomputes what the advance opened) or gets 409. The one window left is a dossier
+ * received by a request that read the calendars just before the change committed; saving the
+ * notice unchanged re-checks every open case (no day changed → no day filter) and repairs it.
  */
 import type { CalendarSpec, DayInfo, DayOverride, Diagnostic, NoticeBreak, WeeklyHours, YearNotice } from '../../engine/index.ts';
 import { BUILTIN_CALENDARS, CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, DEFAULT_CALENDAR_ID, EngineError, createCalendar, resolveCalendarSpec, validateCalendarSpec } from '../../engine/index.ts';
@@ -384,7 +386,8 @@ async function changeCalendarIn(
   }
 
   const diff = context.year !== undefined ? dayDiff(current, next, before, after, context.year) : { weeklyHours: { before: resolveCalendarSpec(current, lookupOver(before)).weeklyHours, after: resolveCalendarSpec(next, lookupOver(after)).weeklyHours } };
-  const recomputed = await recomputeDeadlines(trx, { ...deps, calendars: calendarResolver(after) }, after, affected, actor, { calendar: name, version: next.version!, ...context });
+  const bounds = context.year !== undefined ? changedSpan(context.year, affected, before, after) : undefined;
+  const recomputed = await recomputeDeadlines(trx, { ...deps, calendars: calendarResolver(after) }, after, affected, bounds, actor, { calendar: name, version: next.version!, ...context });
 
   await appendAudit(trx, {
     type: 'calendar.changed',
@@ -464,6 +467,42 @@ function dayDiff(before: CalendarSpec, after: CalendarSpec, beforeSpecs: Readonl
 
 // --- Recomputing open cases ---
 
+/** A span of local days, as UTC instants: from the first day's midnight to the midnight after the last day. */
+interface DaySpan {
+  readonly from: string;
+  readonly to: string;
+}
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+
+/**
+ * The span of the days of `year` whose working hours differ between the old and the new specs in
+ * any of `calendars` (a base's notice can change a dependent's day that the base rests anyway,
+ * e.g. a Saturday inside a break). Undefined when no day changed: then every open case is
+ * checked again, which is how saving a notice unchanged repairs anything computed meanwhile.
+ */
+function changedSpan(year: number, calendars: ReadonlySet<string>, before: Readonly<Record<string, CalendarSpec>>, after: Readonly<Record<string, CalendarSpec>>): DaySpan | undefined {
+  let first: number | undefined;
+  let last: number | undefined;
+  for (const id of calendars) {
+    const oldSpec = lookupOver(before)(id);
+    const newSpec = lookupOver(after)(id);
+    if (!oldSpec || !newSpec) return undefined;
+    const old = createCalendar(oldSpec, lookupOver(before));
+    const now = createCalendar(newSpec, lookupOver(after));
+    for (let day = Date.UTC(year, 0, 1); day < Date.UTC(year + 1, 0, 1); day += 86_400_000) {
+      const date = new Date(day).toISOString().slice(0, 10);
+      const a = old.dayInfo(date);
+      const b = now.dayInfo(date);
+      if (a.working === b.working && JSON.stringify(a.hours) === JSON.stringify(b.hours)) continue;
+      first = Math.min(first ?? day, day);
+      last = Math.max(last ?? day, day);
+    }
+  }
+  if (first === undefined || last === undefined) return undefined;
+  return { from: new Date(first - VN_OFFSET_MS).toISOString(), to: new Date(last + 86_400_000 - VN_OFFSET_MS).toISOString() };
+}
+
 function later(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
@@ -482,6 +521,7 @@ async function recomputeDeadlines(
   deps: ServiceDeps,
   specs: Readonly<Record<string, CalendarSpec>>,
   calendars: ReadonlySet<string>,
+  changed: DaySpan | undefined,
   actor: Actor,
   context: { calendar: string; version: number; year?: number; notice?: string },
 ): Promise<RecomputedCase[]> {
@@ -493,13 +533,25 @@ async function recomputeDeadlines(
     byProcess.set(v.process_id, [...(byProcess.get(v.process_id) ?? []), v.version]);
   }
   if (byProcess.size === 0) return [];
-  const rows = await trx
+  let query = trx
     .selectFrom('cases')
     .selectAll()
     .where('ended_at', 'is', null)
-    .where((eb) => eb.or([...byProcess].map(([processId, list]) => eb.and([eb('process_id', '=', processId), eb('version', 'in', list)]))))
-    .orderBy('id')
-    .execute();
+    .where((eb) => eb.or([...byProcess].map(([processId, list]) => eb.and([eb('process_id', '=', processId), eb('version', 'in', list)]))));
+  if (changed) {
+    // A due instant moves only when a changed day lies between where its counting starts (never
+    // before the effective start) and the instant itself: skip cases wholly before or after the days.
+    query = query
+      .where('effective_start', '<', changed.to)
+      .where((eb) =>
+        eb.or([
+          eb('due_at', 'is', null),
+          eb('due_at', '>=', changed.from),
+          eb.exists(eb.selectFrom('case_steps as s').select('s.step_key').whereRef('s.case_id', '=', 'cases.id').where('s.closed_at', 'is', null).where('s.due_at', '>=', changed.from)),
+        ]),
+      );
+  }
+  const rows = await query.orderBy('id').execute();
 
   const out: RecomputedCase[] = [];
   for (const row of rows) {
@@ -532,14 +584,23 @@ async function recomputeDeadlines(
       if (stepDue !== step.due_at) movedSteps.push({ stepKey: step.step_key, elementId: step.element_id, previousDueAt: step.due_at, dueAt: stepDue });
     }
 
+    const timers = await trx.selectFrom('timers').select(['id', 'purpose', 'due_at']).where('case_id', '=', row.id).where('purpose', 'in', ['abandon', 'dueSoon']).where('fired_at', 'is', null).execute();
     let abandon: { id: string; previousAt: string; at: string } | undefined;
-    if (clock.stoppedAt && procedure.abandonAfter) {
-      const timer = await trx.selectFrom('timers').select(['id', 'due_at']).where('case_id', '=', row.id).where('purpose', '=', 'abandon').where('fired_at', 'is', null).executeTakeFirst();
+    const abandonTimer = timers.find((t) => t.purpose === 'abandon');
+    if (abandonTimer && clock.stoppedAt && procedure.abandonAfter) {
       const at = calendar.addNorm(clock.stoppedAt, procedure.abandonAfter);
-      if (timer && at !== timer.due_at) abandon = { id: timer.id, previousAt: timer.due_at, at };
+      if (at !== abandonTimer.due_at) abandon = { id: abandonTimer.id, previousAt: abandonTimer.due_at, at };
+    }
+    // "Due soon" sits a working day before the deadline: a swap between them moves it even when the deadline stays.
+    const dueSoonTimer = timers.find((t) => t.purpose === 'dueSoon');
+    let dueSoonMoved = false;
+    if (!caseMoved && dueSoonTimer && due !== null && !clock.stoppedAt) {
+      const runningSince = clock.runningSince ?? row.effective_start;
+      const total = calendar.workingMinutesBetween(runningSince, due);
+      dueSoonMoved = total > deps.dueSoonMinutes && calendar.addNorm(runningSince, { amount: (total - deps.dueSoonMinutes) / 60, unit: 'workingHours' }) !== dueSoonTimer.due_at;
     }
 
-    if (!caseMoved && movedSteps.length === 0 && !abandon) continue;
+    if (!caseMoved && movedSteps.length === 0 && !abandon && !dueSoonMoved) continue;
 
     // Claims the version read above: an advance that committed in between makes this a conflict, and the whole change is retried.
     const change = await readForChange(trx, deps, row.id, actor, row.case_version);
@@ -550,8 +611,8 @@ async function recomputeDeadlines(
     if (caseMoved) {
       change.update.due_at = due;
       change.update.appointment_at = due;
-      await scheduleDeadlineTimers(trx, deps, change);
     }
+    if (caseMoved || dueSoonMoved) await scheduleDeadlineTimers(trx, deps, change);
     change.event('case.deadlineRecomputed', {
       unit: row.unit_id,
       data: {

@@ -270,6 +270,27 @@ for (const dialect of DIALECTS) {
       expect((await admin.request('GET', '/api/audit/verify')).body).toMatchObject({ ok: true });
     });
 
+    it("should recompute a unit calendar's cases when its base changes a day the base rests anyway", async () => {
+      // given a procedure on the one-stop calendar (Saturday mornings worked) beside one on the base
+      const satXml = XML.replace('processRef="thin-slice"', 'processRef="thin-slice-sat"').replace('<bpmn:process id="thin-slice"', '<bpmn:process id="thin-slice-sat" qt:calendar="vn-one-stop-saturday"');
+      expect((await (await server.login('thietke')).postXml('/api/procedures', satXml)).status).toBe(201);
+      const sat = await desk.request('POST', '/api/cases', { processId: 'thin-slice-sat', applicant: { name: 'Lê Văn Cường' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
+      expect(sat.status, sat.text).toBe(201);
+      // 8.5 working days with Saturday 06/03 morning worked: Thursday 11/03/2027 08:00
+      expect(sat.body.appointmentAt).toBe('2027-03-11T01:00:00.000Z');
+      const civil = await receive();
+
+      // when the base calendar's notice closes the weekend of 06–07/03
+      const changed = await admin.request('PUT', `${CIVIL}/years/2027`, { notice: '126/TB-BNV', breaks: [{ from: '2027-03-06', to: '2027-03-07', reason: 'Đợt nghỉ (thử nghiệm)' }] });
+      expect(changed.status, changed.text).toBe(200);
+
+      // then only the one-stop case moves, by the Saturday morning's four hours
+      expect(changed.body.recomputed.cases.map((c: { caseId: string }) => c.caseId)).toEqual([sat.body.id]);
+      expect((await desk.request('GET', `/api/cases/${sat.body.id}`)).body.appointmentAt).toBe('2027-03-11T06:30:00.000Z');
+      expect((await desk.request('GET', `/api/cases/${civil.id}`)).body).toMatchObject({ appointmentAt: civil.appointmentAt, caseVersion: civil.caseVersion });
+      expect(JSON.parse((await calendarChain())[0]!.data).affectedCalendars).toEqual(['vn-civil-service', 'vn-one-stop-saturday']);
+    });
+
     it('should receive new cases with the stored calendar', async () => {
       expect((await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027)).status).toBe(200);
       const c = await receive();
