@@ -28,6 +28,13 @@ const ROUTES: Readonly<Record<string, Page>> = {
   review: reviewPage,
 };
 
+/** Pages meant for some roles only; the server enforces access, this only keeps menus honest. */
+const ROUTE_ROLES: Readonly<Record<string, readonly string[]>> = {
+  inbox: ['officer', 'unitHead'],
+  designer: ['designer', 'admin'],
+  review: ['reviewer', 'admin', 'unitHead'],
+};
+
 let user: User | undefined;
 /** The route asked for before login, reopened after it. */
 let pendingRoute: string | undefined;
@@ -100,8 +107,10 @@ async function route(): Promise<void> {
     }));
     return;
   }
+  const signedIn = user;
   const page = ROUTES[name];
-  if (!page) {
+  const allowed = ROUTE_ROLES[name];
+  if (!page || (allowed && !allowed.some((role) => hasRole(signedIn, role)))) {
     location.replace(landingRoute(user));
     return;
   }

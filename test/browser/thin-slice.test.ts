@@ -31,6 +31,10 @@ describe('thin slice in the browser', () => {
     await page.waitForSelector('#receive-form');
     expect(page.url()).toMatch(/#\/inbox$/);
     expect(await page.textContent('#who')).toContain(officer.displayName);
+    // and the designer, which is not theirs, sends them back to their inbox
+    await page.goto(`${server.baseUrl}/#/designer`);
+    await page.waitForURL(/#\/inbox$/);
+    expect(await page.locator('#nav a[href="#/designer"]').count()).toBe(0);
   });
 
   it('should list the deployed thin-slice procedure', async () => {
