@@ -1,5 +1,5 @@
 /**
- * `quytrinh export --db URL --format csv|json|xes [--process ID] [--from DATE --to DATE] [--out FILE]`:
+ * `quytrinh export --db URL --format csv|json|xes [--process ID [--version N]] [--from DATE --to DATE] [--out FILE]`:
  * the step-time audit of the cases received in a period — CSV for spreadsheets (UTF-8 with a
  * BOM), JSON with per-case timeliness and per-step statistics, or XES for process mining.
  */
@@ -9,10 +9,11 @@ import { collectAuditData, EXPORT_FORMATS, formatAuditData, periodBound, type Au
 import { openExistingDb, resolveDbUrl } from './audit.ts';
 import { EXIT } from './index.ts';
 
-const USAGE = `Usage: quytrinh export [--db URL] --format csv|json|xes [--process ID] [--from DATE] [--to DATE] [--out FILE]
+const USAGE = `Usage: quytrinh export [--db URL] --format csv|json|xes [--process ID [--version N]] [--from DATE] [--to DATE] [--out FILE]
   --db       SQLite file or postgres:// URL (default: $DATABASE_URL or ./data/quytrinh.db)
   --format   csv (step intervals, UTF-8 with BOM for Excel), json (cases, step statistics, intervals), xes (process mining)
   --process  only cases of this procedure (process id)
+  --version  only cases of this version of it
   --from/--to  receipt dates, inclusive, YYYY-MM-DD in Vietnamese time (or ISO instants)
   --out      write to this file instead of standard output
 `;
@@ -20,7 +21,7 @@ const USAGE = `Usage: quytrinh export [--db URL] --format csv|json|xes [--proces
 export async function run(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, format: { type: 'string' }, process: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args, options: { db: { type: 'string' }, format: { type: 'string' }, process: { type: 'string' }, version: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (error) {
     process.stderr.write(`quytrinh export: ${(error as Error).message}\n${USAGE}`);
     return EXIT.usage;
@@ -40,11 +41,16 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`quytrinh export: --from/--to must be dates (YYYY-MM-DD) or ISO instants\n${USAGE}`);
     return EXIT.usage;
   }
+  const version = values.version === undefined ? undefined : Number(values.version);
+  if (version !== undefined && (!Number.isInteger(version) || version < 1 || !values.process)) {
+    process.stderr.write(`quytrinh export: --version must be a positive integer and needs --process\n${USAGE}`);
+    return EXIT.usage;
+  }
   const handle = openExistingDb(resolveDbUrl(values.db));
   if (!handle) return EXIT.usage;
   try {
     const now = new Date().toISOString();
-    const filter: AuditFilter = { ...(values.process && { processId: values.process }), ...(from && { from }), ...(to && { to }) };
+    const filter: AuditFilter = { ...(values.process && { processId: values.process }), ...(version !== undefined && { version }), ...(from && { from }), ...(to && { to }) };
     const data = await collectAuditData(handle.db, filter, now);
     const output = formatAuditData(data, format, { now, filter }).body;
     if (values.out) {

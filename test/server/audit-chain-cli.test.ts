@@ -79,6 +79,7 @@ describe('quytrinh audit verify / export / backup (SQLite file)', { timeout: 120
     expect(cli('export', '--db', file, '--format', 'pdf').status).toBe(2);
     expect(cli('export', '--db', file, '--format', 'csv', '--from', 'yesterday').status).toBe(2);
     expect(cli('backup', '--db', file).status).toBe(2);
+    expect(cli('export', '--db', file, '--format', 'csv', '--version', '1').status).toBe(2);
   });
 
   it('should export the step intervals as CSV with a BOM for Excel', () => {
@@ -111,6 +112,8 @@ describe('quytrinh audit verify / export / backup (SQLite file)', { timeout: 120
     const none = JSON.parse(cli('export', '--db', file, '--format', 'json', '--from', '2026-03-03').stdout) as { cases: unknown[] };
     expect(none.cases).toEqual([]);
     expect(JSON.parse(cli('export', '--db', file, '--format', 'json', '--process', 'other').stdout).cases).toEqual([]);
+    expect(JSON.parse(cli('export', '--db', file, '--format', 'json', '--process', 'thin-slice', '--version', '2').stdout).cases).toEqual([]);
+    expect(JSON.parse(cli('export', '--db', file, '--format', 'json', '--process', 'thin-slice', '--version', '1').stdout).cases).toHaveLength(2);
   });
 
   it('should export XES with concept:name, lifecycle:transition, time:timestamp and org:resource', () => {
