@@ -108,6 +108,21 @@ export async function run(args: string[]): Promise<number> {
     const s = serve({ fetch: app.fetch, port }, () => ready(s));
     s.once('error', fail);
   });
+  // Signal handlers go in before the "listening" line: a supervisor may signal as soon as it reads it.
+  const stopped = new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      console.log('quytrinh: stopping…');
+      server.close(() => done());
+      // Keep-alive connections would hold close() open; the browser reconnects anyway.
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    };
+    // `on`, not `once`: a second Ctrl-C while stopping must not kill the process mid-shutdown.
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   scheduler.start();
   // The scheduler computes due instants outside requests; on a shared database another instance may change a calendar.
   const calendarPoll = setInterval(() => void deps.refreshCalendars?.().catch((error: unknown) => console.error('quytrinh: could not reload the calendars', error)), 1000);
@@ -115,20 +130,7 @@ export async function run(args: string[]): Promise<number> {
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(`quytrinh listening on http://localhost:${actualPort}`);
-
-  await new Promise<void>((stopped) => {
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) return;
-      stopping = true;
-      console.log('quytrinh: stopping…');
-      server.close(() => stopped());
-      // Keep-alive connections would hold close() open; the browser reconnects anyway.
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   clearInterval(calendarPoll);
   await scheduler.stop();
   await handle.close();
