@@ -36,6 +36,8 @@ interface Scope {
   /** Finals of the scope's main flow that must end the whole scope (terminate, uncaught error). */
   readonly hoisted: Set<string>;
   endRef?: string;
+  /** Compiled with token bookkeeping in context (unstructured splits or joins): one region per element. */
+  tokens?: boolean;
 }
 
 const machineCache = new Map<string, CompiledProcess['machine']>();
@@ -205,7 +207,7 @@ class Compiler {
   }
 
   /** Ends that leave the whole scope rather than one branch: terminate, and errors nobody catches inside. */
-  private isHoistedEnd(node: FlowNode): node is EndEventNode {
+  private isHoistedEnd(node: FlowNode): boolean {
     if (node.kind !== 'EndEvent') return false;
     if (node.trigger.kind === 'terminate') return true;
     if (node.trigger.kind === 'error') return this.errorCatcher(node.id, node.trigger.errorCode) === undefined;
@@ -266,6 +268,8 @@ class Compiler {
       if (node.kind === 'StartEvent' && node.id !== start.id) continue;
       members.add(node.id);
     }
+    if (scope.tokens) return this.compileTokenScope(scope, start);
+    const mark = this.diagnostics.items.length;
     const states: Record<string, StateConfig> = {};
     const on: Record<string, Transition[]> = {};
     // Non-interrupting boundary paths are compiled first so the main flow does not claim their nodes.
@@ -276,13 +280,21 @@ class Compiler {
     for (const id of members) {
       const node = this.node(id)!;
       if (this.isHoistedEnd(node)) {
-        states[id] = this.endState(node);
+        states[id] = this.endState(node as EndEventNode);
         members.delete(id);
       }
     }
     if (this.eventlessCycle(scope)) return { initial: start.id, states };
     const reached = new Set<string>();
     this.compileFragment(scope, start.id, members, undefined, states, reached);
+    const unstructured = this.diagnostics.items.slice(mark).some((d) => d.code === 'UNSTRUCTURED_SPLIT' || d.code === 'UNSTRUCTURED_JOIN');
+    if (unstructured) {
+      // Fall back to token bookkeeping for this scope; what the structured attempt found is discarded.
+      this.diagnostics.items.length = mark;
+      for (const key of Object.keys(scope.sideRegions)) delete scope.sideRegions[key];
+      scope.tokens = true;
+      return this.compileTokenScope(scope, start);
+    }
     for (const id of members) {
       if (!reached.has(id)) this.warning('UNREACHABLE', `Element "${id}" cannot be reached from the start event. Connect it or remove it.`, id);
     }
@@ -327,6 +339,101 @@ class Compiler {
       }
     }
     return false;
+  }
+
+  /**
+   * Token bookkeeping for a scope whose splits and joins are not block-structured: every element
+   * gets a region (`__idle` or the element's own state), tokens travel as raised `TOKEN.<id>`
+   * events, parallel joins count arrivals per incoming flow in context (`tokens`), and the scope
+   * ends when no token is left (`live`). The state value still names every active element.
+   */
+  private compileTokenScope(scope: Scope, start: FlowNode): StateConfig {
+    this.warning('TOKEN_BOOKKEEPING', `The splits and joins of ${scope.subProcess ? `sub-process "${scope.id}"` : `process "${scope.id}"`} are not block-structured, so it runs with token counts kept in the case data. Prefer one join per split; check the soundness findings.`, scope.subProcess?.id);
+    const regions: Record<string, StateConfig> = {};
+    const outer: Record<string, StateConfig> = {};
+    const parallelOn: Record<string, Transition[]> = {};
+    const live = (delta: number) => ({ type: 'live', params: { scope: scope.id, delta } });
+    const emit = (from: string, to: string) => {
+      const flow = this.node(from)?.outgoing.find((f) => this.targetOf(f) === to);
+      return { type: 'emit', params: { to, ...(flow ? { flow } : {}) } };
+    };
+    for (const node of scope.graph.nodes) {
+      const id = node.id;
+      if (node.kind === 'SubProcess' && node.triggeredByEvent) {
+        this.error('UNSUPPORTED_ELEMENT', `Event sub-process "${id}" cannot be used in a scope whose splits and joins are not block-structured. Restructure the flow or move the event sub-process.`, id);
+        continue;
+      }
+      if (node.kind === 'StartEvent' && id !== start.id) continue;
+      if (node.kind === 'InclusiveGateway') {
+        this.error('UNSUPPORTED_ELEMENT', `Inclusive gateway "${id}" cannot be used in a scope whose splits and joins are not block-structured. Close each inclusive split with one inclusive join.`, id);
+        continue;
+      }
+      const idleId = `${id}~idle`;
+      const states: Record<string, StateConfig> = {};
+      const idle: StateConfig = { id: idleId, type: 'final' };
+      states['__idle'] = idle;
+      regions[id] = { initial: '__idle', states };
+      if (this.isHoistedEnd(node)) {
+        outer[id] = this.endState(node as EndEventNode);
+        (parallelOn[`TOKEN.${id}`] ??= []).push({ target: ref(id) });
+        continue;
+      }
+      const emitState = (to: string): string => {
+        const key = `${id}>${to}`;
+        states[key] = { id: key, entry: [emit(id, to)], always: { target: ref(idleId) } };
+        return ref(key);
+      };
+      const ctx: FragmentContext = {
+        scope, states,
+        resolve: emitState,
+        fragmentEnd: () => {
+          const key = `${id}>end`;
+          states[key] = { id: key, entry: [live(-1)], always: { target: ref(idleId) } };
+          return ref(key);
+        },
+        emit: (to) => [live(1), emit(id, to)],
+      };
+      if (node.kind === 'EndEvent') {
+        const catcher = node.trigger.kind === 'error' ? this.errorCatcher(id, node.trigger.errorCode) : undefined;
+        if (catcher) {
+          idle['on'] = { [`TOKEN.${id}`]: { target: ref(catcher), actions: [this.enter(id)] } };
+          continue;
+        }
+        const end = this.endState(node);
+        idle['on'] = { [`TOKEN.${id}`]: { actions: [...(end['entry'] as unknown[]), live(-1)] } };
+        continue;
+      }
+      if (node.kind === 'ParallelGateway') {
+        this.registerElement(node, 'none', []);
+        const fire = `${id}__fire`;
+        const incoming = [...node.incoming];
+        states[fire] = {
+          id: fire,
+          entry: [this.enter(id), { type: 'joinConsume', params: { id, incoming } }, live(node.outgoing.length - Math.max(1, incoming.length)), ...node.outgoing.map((f) => emit(id, this.targetOf(f)!))],
+          always: { target: ref(idleId) },
+        };
+        idle['on'] = { [`TOKEN.${id}`]: [{ guard: { type: 'joinReady', params: { id, incoming } }, target: ref(fire) }, { actions: [{ type: 'joinArrive', params: { id } }] }] };
+        continue;
+      }
+      states[id] = this.nodeState(node, ctx);
+      idle['on'] = { [`TOKEN.${id}`]: { target: ref(id) } };
+    }
+    const tokensId = `${scope.id}__tokens`;
+    return {
+      initial: '__tokens',
+      states: {
+        __tokens: {
+          id: tokensId,
+          type: 'parallel',
+          entry: [{ type: 'liveSet', params: { scope: scope.id, value: 1 } }, { type: 'emit', params: { to: start.id } }],
+          states: regions,
+          ...(Object.keys(parallelOn).length > 0 ? { on: parallelOn } : {}),
+          onDone: { guard: { type: 'noLiveTokens', params: { scope: scope.id } }, target: ref(`${scope.id}__end`) },
+        },
+        __end: { id: `${scope.id}__end`, type: 'final' },
+        ...outer,
+      },
+    };
   }
 
   private scopeEndRef(scope: Scope, states: Record<string, StateConfig>): string {
@@ -615,8 +722,9 @@ class Compiler {
   /** Listeners of the boundary events attached to an activity. */
   private boundaryListeners(node: FlowNode): Listener[] {
     const listeners: Listener[] = [];
+    const tokens = this.scopeOf(node.id)?.tokens === true;
     for (const b of this.boundaries.get(node.id) ?? []) {
-      const idle = b.interrupting ? {} : { idleRegion: `${b.id}~` };
+      const idle = b.interrupting || tokens ? {} : { idleRegion: `${b.id}~` };
       if (b.trigger.kind === 'timer') listeners.push({ elementId: b.id, timer: b.trigger.timer, stopsClock: false, ...idle });
       if (b.trigger.kind === 'message') listeners.push({ elementId: b.id, messageName: b.trigger.messageName, stopsClock: false, ...idle });
     }
@@ -624,12 +732,16 @@ class Compiler {
   }
 
   /** Interrupting timer/message boundary transitions for an activity's state. */
-  private boundaryOn(node: FlowNode): Record<string, Transition[]> {
+  private boundaryOn(node: FlowNode, ctx: FragmentContext): Record<string, Transition[]> {
     const on: Record<string, Transition[]> = {};
     for (const b of this.boundaries.get(node.id) ?? []) {
-      if (!b.interrupting) continue;
+      if (!b.interrupting && !ctx.emit) continue;
       const type = this.boundaryEventType(b);
-      if (type) (on[type] ??= []).push({ guard: { type: 'addressed', params: { id: b.id } }, target: ref(b.id) });
+      if (!type) continue;
+      const guard = { type: 'addressed', params: { id: b.id } };
+      // Non-interrupting in token mode: a new token starts at the boundary event, the host stays.
+      const transition = b.interrupting ? { guard, target: ctx.resolve(b.id) } : { guard, actions: ctx.emit!(b.id) } as unknown as Transition;
+      (on[type] ??= []).push(transition);
     }
     return on;
   }
@@ -673,7 +785,7 @@ class Compiler {
       case 'Task': {
         this.registerElement(node, 'step', this.boundaryListeners(node));
         const next = this.exitRef(node, ctx);
-        const on: Record<string, unknown> = { ...this.boundaryOn(node) };
+        const on: Record<string, unknown> = { ...this.boundaryOn(node, ctx) };
         const entry: unknown[] = [this.enter(id)];
         if (node.multiInstance) {
           const mi = this.miParts(node, node.multiInstance);
@@ -691,7 +803,7 @@ class Compiler {
         return {
           ...base,
           entry: [this.enter(id)],
-          on: { ...this.boundaryOn(node), [`MESSAGE.${node.messageName ?? id}`]: { guard: { type: 'addressed', params: { id } }, target: next, actions: [{ type: 'complete', params: { id } }] } },
+          on: { ...this.boundaryOn(node, ctx), [`MESSAGE.${node.messageName ?? id}`]: { guard: { type: 'addressed', params: { id } }, target: next, actions: [{ type: 'complete', params: { id } }] } },
         };
       }
       case 'SendTask':
@@ -718,14 +830,14 @@ class Compiler {
           const instanceId = `${id}__instance`;
           return {
             ...base, entry: [this.enter(id), ...mi.entry], always: mi.skip(next),
-            on: { ...((body['on'] as object | undefined) ?? {}), ...this.boundaryOn(node) },
+            on: { ...((body['on'] as object | undefined) ?? {}), ...this.boundaryOn(node, ctx) },
             initial: '__instance',
             states: { __instance: { ...body, id: instanceId, on: undefined, onDone: mi.finish(next, [], { target: ref(instanceId), reenter: true }) } },
           };
         }
         return {
           ...base, entry: [this.enter(id)], ...body,
-          on: { ...((body['on'] as object | undefined) ?? {}), ...this.boundaryOn(node) },
+          on: { ...((body['on'] as object | undefined) ?? {}), ...this.boundaryOn(node, ctx) },
           onDone: { target: this.exitRef(node, ctx) },
         };
       }
@@ -814,10 +926,10 @@ class Compiler {
     const multiInstance = 'multiInstance' in node ? node.multiInstance : undefined;
     if (multiInstance) {
       const mi = this.miParts(node, multiInstance);
-      return { id, entry: [...entry, ...mi.entry], always: mi.skip(next), on: { ...this.boundaryOn(node), [`DONE.${id}`]: [...done, ...mi.finish(next, [])] } };
+      return { id, entry: [...entry, ...mi.entry], always: mi.skip(next), on: { ...this.boundaryOn(node, ctx), [`DONE.${id}`]: [...done, ...mi.finish(next, [])] } };
     }
     done.push({ target: next, actions: [{ type: 'complete', params: { id } }] });
-    return { id, entry, on: { ...this.boundaryOn(node), [`DONE.${id}`]: done } };
+    return { id, entry, on: { ...this.boundaryOn(node, ctx), [`DONE.${id}`]: done } };
   }
 
   /**
@@ -885,7 +997,7 @@ class Compiler {
         this.error('EVENT_GATEWAY_TARGET', `Event-based gateway "${id}" leads to "${target.id}", which is not a timer or message catch event or receive task. Put a catch event after the gateway.`, target.id);
         continue;
       }
-      (on[type] ??= []).push({ guard: { type: 'addressed', params: { id: target.id } }, target: ref(target.id), actions: [{ type: 'complete', params: { id: target.id } }] });
+      (on[type] ??= []).push({ guard: { type: 'addressed', params: { id: target.id } }, target: ctx.resolve(target.id), actions: [{ type: 'complete', params: { id: target.id } }] });
     }
     this.registerElement(node, 'race', listeners);
     return { id, entry: [this.enter(id)], on };
@@ -897,6 +1009,8 @@ interface FragmentContext {
   readonly resolve: (target: string) => string;
   readonly fragmentEnd: () => string;
   readonly states: Record<string, StateConfig>;
+  /** Token mode only: the actions that send a new token to an element without leaving this one. */
+  readonly emit?: (target: string) => unknown[];
 }
 
 interface Block {

@@ -4,7 +4,7 @@
  * Effect-reporting actions (`enter`, `thrown`, `end`) do nothing here: `transition()` hands them
  * back to the runtime, which turns them into Effect data.
  */
-import { assign, setup } from 'xstate';
+import { assign, raise, setup } from 'xstate';
 import type { CaseData } from '../runtime/types.ts';
 import { evaluateFeel, feelHolds } from './feel.ts';
 
@@ -20,6 +20,10 @@ export interface CaseContext {
   readonly data: CaseData;
   readonly mi: Readonly<Record<string, MultiInstanceState>>;
   /** The last end event reached: when the machine is done, the case ended there. */
+  /** Token bookkeeping (unstructured scopes): arrivals per join and incoming flow. */
+  readonly tokens?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Token bookkeeping: tokens alive per scope id; the scope ends at zero. */
+  readonly live?: Readonly<Record<string, number>>;
   readonly endedAt?: { readonly id: string; readonly result: 'completed' | 'terminated' | 'error'; readonly errorCode?: string };
 }
 
@@ -32,6 +36,8 @@ export interface MachineEvent {
   readonly errorCode?: string;
   /** Element ids the runtime routed a message or timer to (non-interrupting listeners check it). */
   readonly to?: readonly string[];
+  /** Token bookkeeping: the sequence flow a raised TOKEN event travelled. */
+  readonly flow?: string;
 }
 
 type Args = { context: CaseContext; event: MachineEvent };
@@ -90,6 +96,9 @@ export const caseSetup = setup({
     addressed: ({ event }: Args, params: { id: string }) => event.to?.includes(params.id) ?? false,
     errorCode: ({ event }: Args, params: { code?: string }) =>
       event.errorCode !== undefined && (params.code === undefined || params.code === event.errorCode),
+    joinReady: ({ context, event }: Args, params: { id: string; incoming: readonly string[] }) =>
+      params.incoming.every((f) => (context.tokens?.[params.id]?.[f] ?? 0) + (event.flow === f ? 1 : 0) >= 1),
+    noLiveTokens: ({ context }: Args, params: { scope: string }) => (context.live?.[params.scope] ?? 0) <= 0,
     miEmpty: ({ context }: Args, params: { id: string }) => (context.mi[params.id]?.items.length ?? 0) === 0,
     miWillFinish: ({ context, event }: Args, params: { id: string; completionCondition?: string }) => {
       const mi = context.mi[params.id];
@@ -117,6 +126,22 @@ export const caseSetup = setup({
     endReached: assign((_: Args, params: { id: string; result: 'completed' | 'terminated' | 'error'; errorCode?: string }) => ({
       endedAt: params.errorCode === undefined ? { id: params.id, result: params.result } : { id: params.id, result: params.result, errorCode: params.errorCode },
     })),
+    emit: raise((_: Args, params: { to: string; flow?: string }) => ({ type: `TOKEN.${params.to}`, ...(params.flow ? { flow: params.flow } : {}) }) as MachineEvent),
+    live: assign(({ context }: Args, params: { scope: string; delta: number }) => ({
+      live: { ...context.live, [params.scope]: (context.live?.[params.scope] ?? 0) + params.delta },
+    })),
+    liveSet: assign(({ context }: Args, params: { scope: string; value: number }) => ({ live: { ...context.live, [params.scope]: params.value } })),
+    joinArrive: assign(({ context, event }: Args, params: { id: string }) => {
+      if (!event.flow) return {};
+      const counts = context.tokens?.[params.id] ?? {};
+      return { tokens: { ...context.tokens, [params.id]: { ...counts, [event.flow]: (counts[event.flow] ?? 0) + 1 } } };
+    }),
+    joinConsume: assign(({ context, event }: Args, params: { id: string; incoming: readonly string[] }) => {
+      const counts = { ...(context.tokens?.[params.id] ?? {}) };
+      // The token that fired the join was never counted; one waiting token per other incoming flow is used up.
+      for (const f of params.incoming) if (f !== event.flow) counts[f] = (counts[f] ?? 0) - 1;
+      return { tokens: { ...context.tokens, [params.id]: counts } };
+    }),
     enter: (_: Args, _params: { id: string }) => undefined,
     thrown: (_: Args, _params: { id: string; kind: 'message' | 'escalation'; name?: string }) => undefined,
   },

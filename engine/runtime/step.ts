@@ -184,14 +184,19 @@ export function deriveObligations(compiled: CompiledProcess, state: MachineState
     if (typeof value === 'string') {
       const info = elements[value];
       if (!info) return;
-      if (info.wait !== 'none') { result.active.push(value); activeSet.add(value); listening.push(info); }
+      if (info.wait !== 'none') {
+        if (!activeSet.has(value)) { result.active.push(value); activeSet.add(value); listening.push(info); }
+      }
       else if (PASS_THROUGH_KINDS.has(info.kind)) result.stuck.push(value);
       return;
     }
     for (const key in value) {
       const child = value[key]!;
       const info = elements[key];
-      if (info && info.wait !== 'none') { result.active.push(key); activeSet.add(key); listening.push(info); }
+      // A compound element (sub-process) is active; a token region named by its element is not by
+      // itself (its value is `__idle` or the element's own state).
+      const tokenRegion = child === '__idle' || child === key || (typeof child === 'object' && key in child);
+      if (info && info.wait !== 'none' && !tokenRegion && !activeSet.has(key)) { result.active.push(key); activeSet.add(key); listening.push(info); }
       if (child === '__idle') idle.add(key);
       visit(child);
     }

@@ -78,7 +78,7 @@ describe('non-interrupting message event sub-process', () => {
     let state = startCase(compiled, { data: {}, now: NOW });
     expect(state.effects).toContainEqual({ type: 'messageAwaited', name: 'query', elementId: 'QStart', stopsClock: false });
     state = advanceCase(compiled, state.snapshot, { type: 'MESSAGE', name: 'query' }, NOW);
-    expect(state.active.sort()).toEqual(['Answer', 'Main', 'OnQuery']);
+    expect([...state.active].sort()).toEqual(['Answer', 'Main', 'OnQuery']);
     expect(() => advanceCase(compiled, state.snapshot, { type: 'MESSAGE', name: 'query' }, NOW)).toThrow(/not allowed/);
     state = advanceCase(compiled, state.snapshot, { type: 'COMPLETE', stepKey: 'Answer' }, NOW);
     state = advanceCase(compiled, state.snapshot, { type: 'MESSAGE', name: 'query' }, NOW);
