@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../../engine/index.ts';
 import type { Canvas, ElementRegistry, Overlays } from '../bpmn.ts';
+import { diagnosticTitle } from '../diagnostic-titles.ts';
 import { el } from '../dom.ts';
 
 const OVERLAY_TYPE = 'qt-diagnostic';
@@ -31,10 +32,10 @@ export function drawDiagnostics(diagram: DiagramServices, diagnostics: readonly 
   for (const [elementId, list] of byElement) {
     const worst = list.some((d) => d.severity === 'error') ? 'error' : 'warning';
     canvas.addMarker(elementId, `qt-diag-${worst}`);
-    const badge = el('div', { class: `qt-diag-badge qt-diag-badge-${worst}`, 'data-element-id': elementId, title: list.map((d) => `${d.code}: ${d.message}`).join('\n') },
+    const badge = el('div', { class: `qt-diag-badge qt-diag-badge-${worst}`, 'data-element-id': elementId, title: list.map((d) => `${d.code}${diagnosticTitle(d.code) ? ` — ${diagnosticTitle(d.code)}` : ''}: ${d.message}`).join('\n') },
       el('strong', {}, worst === 'error' ? '⛔' : '⚠', ' ', list[0]!.code),
       list.length > 1 ? ` +${list.length - 1}` : '',
-      el('span', { class: 'qt-diag-text' }, `${elementId}: ${list[0]!.message}`));
+      el('span', { class: 'qt-diag-text' }, `${elementId}: ${diagnosticTitle(list[0]!.code) ?? list[0]!.message}`));
     overlays.add(elementId, OVERLAY_TYPE, { position: { top: -28, left: 0 }, html: badge });
   }
   return unplaced;

@@ -9,6 +9,7 @@ import { ApiError, api, type Procedure } from '../api-client.ts';
 import { showMessage, type Page } from '../app.ts';
 import { MODDLE_EXTENSIONS, Modeler, type Canvas, type ElementRegistry } from '../bpmn.ts';
 import { el, replace } from '../dom.ts';
+import { diagnosticTitle } from '../diagnostic-titles.ts';
 import { drawDiagnostics } from '../modules/diagnostics-overlay.ts';
 import { drawPlans, planAll } from '../modules/plan.ts';
 import { qtPropertiesModule } from '../modules/qt-properties.ts';
@@ -161,7 +162,7 @@ function renderList(host: HTMLElement, diagnostics: readonly Diagnostic[], focus
         el('td', {}, SEVERITY_LABELS[d.severity] ?? d.severity),
         el('td', {}, el('code', {}, d.code)),
         el('td', {}, d.elementId ? el('a', { href: 'javascript:void 0', onclick: () => focus(d.elementId!) }, d.elementName ? `${d.elementName} (${d.elementId})` : d.elementId) : '—'),
-        el('td', {}, d.message, d.path && d.path.length > 0 ? el('div', { class: 'muted small' }, `Đường đi: ${d.path.join(' → ')}`) : ''))))));
+        el('td', {}, diagnosticTitle(d.code) ? el('strong', { class: 'diag-title' }, diagnosticTitle(d.code), '. ') : '', d.message, d.path && d.path.length > 0 ? el('div', { class: 'muted small' }, `Đường đi: ${d.path.join(' → ')}`) : ''))))));
 }
 
 async function deploy(modeler: Modeler, procedures: readonly Procedure[], showDiagnostics: (d: readonly Diagnostic[], where: 'server') => void): Promise<void> {

@@ -80,7 +80,9 @@ describe('designer in the browser', () => {
     await badge.waitFor();
     expect(await badge.textContent()).toContain('UNREACHABLE');
     expect(await page.locator('.djs-element.qt-diag-error[data-element-id="Task_Orphan"]').count()).toBe(1);
-    expect(await page.locator('#diagnostics-table tr[data-element-id="Task_Orphan"]').textContent()).toContain('Thẩm định bị bỏ quên');
+    const listed = await page.locator('#diagnostics-table tr[data-element-id="Task_Orphan"]').textContent();
+    expect(listed).toContain('Thẩm định bị bỏ quên');
+    expect(listed).toContain('Không thể tới được từ sự kiện bắt đầu');
     expect(await page.locator('.qt-diag-badge[data-element-id="Task_Handle"]').count()).toBe(0);
     expect(await page.locator('.qt-plan-badge').count()).toBe(0);
     await screenshot(page, 'designer-2-diagnostic-overlay');
