@@ -11,11 +11,13 @@
  * strictly increases on every edit, so an edit is never missed even with a stopped test clock.
  * On SQLite there is one server process, which is also the only writer: its edits install the
  * new specs in memory directly and no query is needed per request.
- * Advances cannot write a stale due instant: the recomputation claims each case's version, so an
- * advance racing with it either commits first (and the change, finding the version taken, starts
- * again and recomputes what the advance opened) or gets 409. The one window left is a dossier
- * received by a request that read the calendars just before the change committed; saving the
- * notice unchanged re-checks every open case (no day changed → no day filter) and repairs it.
+ * A change installs the new specs in its own process just before it commits. Advances of a case
+ * the change moved are safe: it claims the case's version, so a racing advance either commits
+ * first (the change then finds the version taken, starts again and recomputes what the advance
+ * opened) or gets 409. What is left is a request on another instance (or, on SQLite, a receipt,
+ * which computes its appointment before its transaction) that read the calendars just before the
+ * change committed and writes just after: a window of one request. Saving the notice unchanged
+ * re-checks every open case (no day changed → no day filter) and repairs such a leftover.
  */
 import type { CalendarSpec, DayInfo, DayOverride, Diagnostic, NoticeBreak, WeeklyHours, YearNotice } from '../../engine/index.ts';
 import { BUILTIN_CALENDARS, CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, DEFAULT_CALENDAR_ID, EngineError, createCalendar, resolveCalendarSpec, validateCalendarSpec } from '../../engine/index.ts';
@@ -41,6 +43,8 @@ export interface CalendarStore {
   refresh(): Promise<void>;
   /** Puts specs just committed by this process in place. */
   install(specs: Readonly<Record<string, CalendarSpec>>, stamp: string): void;
+  /** Forgets what was installed: the next refresh reloads the table (after a change that did not commit). */
+  invalidate(): void;
 }
 
 interface StoredCalendar {
@@ -99,6 +103,9 @@ function createCalendarStore(handle: DbHandle, now: () => string): CalendarStore
     install(specs, newStamp) {
       current = calendarResolver(specs);
       stamp = newStamp;
+    },
+    invalidate() {
+      stamp = undefined;
     },
   };
   return store;
@@ -329,11 +336,23 @@ async function changeCalendar(
   edit: (spec: CalendarSpec) => CalendarSpec,
 ): Promise<CalendarChangeResult> {
   for (let attempt = 1; ; attempt++) {
+    const store = calendarStoreFor(deps.db);
+    let installed = false;
     try {
-      const outcome = await deps.db.db.transaction().execute((trx) => changeCalendarIn(trx, deps, actor, name, context, expectedVersion, edit));
-      calendarStoreFor(deps.db).install(outcome.specs, outcome.stamp);
-      return outcome.result;
+      return await deps.db.db.transaction().execute(async (trx) => {
+        const outcome = await changeCalendarIn(trx, deps, actor, name, context, expectedVersion, edit);
+        // Installed before the commit: on SQLite the next transaction of this process, which can
+        // only start after the commit, already computes with the new calendar.
+        store.install(outcome.specs, outcome.stamp);
+        installed = true;
+        return outcome.result;
+      });
     } catch (error) {
+      if (installed) {
+        // The commit failed after the install: back to what the table holds (or, failing that, at the next request).
+        store.invalidate();
+        await store.refresh().catch(() => undefined);
+      }
       // Another instance changed a calendar or one of the cases meanwhile: start again from the fresh rows.
       // A version the admin read that is no longer current stays stale however often it is tried.
       const staleRead = error instanceof Problem && typeof error.extra.calendar === 'string';
