@@ -498,18 +498,31 @@ class Compiler {
     this.compileFragment(scope, boundary.id, path, undefined, states, new Set(), `${boundary.id}~`);
     scope.sideRegions[`${boundary.id}~`] = {
       initial: '__idle',
-      states: { __idle: { type: 'final', on: { [eventType]: { guard: { type: 'addressed', params: { id: boundary.id } }, target: ref(boundary.id) } } }, ...states },
+      states: { __idle: { type: 'final', on: { [eventType]: { ...this.listenerGuard(boundary), target: ref(boundary.id) } } }, ...states },
     };
+  }
+
+  /** Timers and messages are routed by the runtime (`to`); raised escalations need no guard. */
+  private listenerGuard(boundary: BoundaryEventNode): { guard?: unknown } {
+    return boundary.trigger.kind === 'escalation' ? {} : { guard: { type: 'addressed', params: { id: boundary.id } } };
+  }
+
+  /** The action that raises a non-interrupting escalation for the boundary event catching it. */
+  private escalate(catcher: BoundaryEventNode | undefined): unknown[] {
+    return catcher && !catcher.interrupting ? [{ type: 'raiseEvent', params: { type: `ESCALATE.${catcher.id}` } }] : [];
   }
 
   private boundaryEventType(boundary: BoundaryEventNode): string | undefined {
     switch (boundary.trigger.kind) {
       case 'timer': return `TIMER.${boundary.id}`;
       case 'message': return `MESSAGE.${boundary.trigger.messageName}`;
-      case 'error':
       case 'escalation':
+        // Interrupting escalations are direct transitions from the thrower; non-interrupting ones
+        // arrive as an event the thrower raises.
+        return boundary.interrupting ? undefined : `ESCALATE.${boundary.id}`;
+      case 'error':
         if (!boundary.interrupting) {
-          this.error('UNSUPPORTED_ELEMENT', `Non-interrupting ${boundary.trigger.kind} boundary event "${boundary.id}" is not supported. Make it interrupting.`, boundary.id);
+          this.error('UNSUPPORTED_ELEMENT', `Non-interrupting error boundary event "${boundary.id}" is not supported: BPMN error boundary events always interrupt. Make it interrupting.`, boundary.id);
         }
         return undefined;
       default:
@@ -738,7 +751,7 @@ class Compiler {
       if (!b.interrupting && !ctx.emit) continue;
       const type = this.boundaryEventType(b);
       if (!type) continue;
-      const guard = { type: 'addressed', params: { id: b.id } };
+      const guard = this.listenerGuard(b)['guard'];
       // Non-interrupting in token mode: a new token starts at the boundary event, the host stays.
       const transition = b.interrupting ? { guard, target: ctx.resolve(b.id) } : { guard, actions: ctx.emit!(b.id) } as unknown as Transition;
       (on[type] ??= []).push(transition);
@@ -776,6 +789,10 @@ class Compiler {
           if (catcher?.interrupting) {
             this.registerElement(node, 'none', []);
             return { ...base, entry: [this.enter(id), { type: 'thrown', params: { id, kind: 'escalation', ...(node.trigger.escalationCode ? { name: node.trigger.escalationCode } : {}) } }], always: { target: ref(catcher.id) } };
+          }
+          if (catcher) {
+            const end = this.endState(node);
+            return { ...end, entry: [...(end['entry'] as unknown[]), ...this.escalate(catcher)] };
           }
         }
         return this.endState(node);
@@ -856,6 +873,7 @@ class Compiler {
           entry.push({ type: 'thrown', params: { id, kind: 'escalation', ...(trigger.escalationCode ? { name: trigger.escalationCode } : {}) } });
           const catcher = this.escalationCatcher(id, trigger.escalationCode);
           if (catcher?.interrupting) return { ...base, entry, always: { target: ref(catcher.id) } };
+          entry.push(...this.escalate(catcher));
         }
         if (trigger.kind === 'link') {
           const scope = this.scopeOf(id);

@@ -127,6 +127,7 @@ export const caseSetup = setup({
       endedAt: params.errorCode === undefined ? { id: params.id, result: params.result } : { id: params.id, result: params.result, errorCode: params.errorCode },
     })),
     emit: raise((_: Args, params: { to: string; flow?: string }) => ({ type: `TOKEN.${params.to}`, ...(params.flow ? { flow: params.flow } : {}) }) as MachineEvent),
+    raiseEvent: raise((_: Args, params: { type: string }) => ({ type: params.type }) as MachineEvent),
     live: assign(({ context }: Args, params: { scope: string; delta: number }) => ({
       live: { ...context.live, [params.scope]: (context.live?.[params.scope] ?? 0) + params.delta },
     })),
