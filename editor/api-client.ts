@@ -51,7 +51,6 @@ export interface CaseStep {
   readonly name?: string;
   readonly role?: string;
   readonly unitId?: string;
-  readonly unit?: string;
   readonly dueAt?: string | null;
   readonly openedAt?: string;
   readonly timeliness?: Timeliness;
@@ -125,19 +124,18 @@ export interface ReceiveCaseInput {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
-/** One row of a case's step-time audit (GET /api/cases/:id/audit?format=json). */
+/** One row of a case's step-time audit (GET /api/cases/:id/audit?format=json, engine `StepInterval`). */
 export interface StepInterval {
   readonly elementId: string;
   readonly stepKey?: string;
   readonly name?: string;
   readonly enteredAt?: string;
   readonly leftAt?: string | null;
-  /** Working time spent, in minutes or hours depending on the server; read by {@link spentHours}. */
+  /** Working minutes spent, minus the time the clock was stopped. */
   readonly workingMinutes?: number;
+  /** Wall-clock minutes spent, the measure of calendar-day norms. */
   readonly calendarMinutes?: number;
-  readonly workingHours?: number;
   readonly norm?: { readonly amount: number; readonly unit: string };
-  readonly normHours?: number;
   readonly normMinutes?: number;
   readonly timeliness?: Timeliness;
   readonly unit?: string | null;
@@ -247,7 +245,10 @@ export const api = {
   caseAction: (caseId: string, path: CaseActionPath, body: Record<string, unknown>) => json<CaseDetail>('POST', `/api/cases/${enc(caseId)}/${path}`, body),
   complete: (caseId: string, stepKey: string, body: { caseVersion: number; outcome?: string; comment?: string; data?: Record<string, unknown> }) =>
     json<CaseDetail>('POST', `/api/cases/${enc(caseId)}/steps/${enc(stepKey)}/complete`, body),
-  stepIntervals: (caseId: string) => json<StepInterval[] | { steps?: StepInterval[]; items?: StepInterval[]; intervals?: StepInterval[] }>('GET', `/api/cases/${enc(caseId)}/audit?format=json`),
+  async stepIntervals(caseId: string): Promise<StepInterval[]> {
+    const audit = await json<{ intervals: StepInterval[] }>('GET', `/api/cases/${enc(caseId)}/audit?format=json`);
+    return audit.intervals;
+  },
   auditCsvUrl: (caseId: string) => `/api/cases/${enc(caseId)}/audit?format=csv`,
   documentUrl: (caseId: string, form: string) => `/api/cases/${enc(caseId)}/documents/${enc(form)}`,
 };

@@ -16,19 +16,15 @@ export interface StepStatistics {
   normHours?: number;
 }
 
-/** Working hours an interval took, whichever unit the server reported it in. */
+/** Hours an interval took: wall-clock hours for a calendar-day norm, working hours otherwise. */
 export function spentHours(interval: StepInterval): number | undefined {
-  // A calendar-day norm is measured on the wall clock, every other norm in working time.
   if (interval.norm?.unit === 'calendarDays' && typeof interval.calendarMinutes === 'number') return interval.calendarMinutes / 60;
   if (typeof interval.workingMinutes === 'number') return interval.workingMinutes / 60;
-  if (typeof interval.workingHours === 'number') return interval.workingHours;
   return undefined;
 }
 
 function normHoursOf(interval: StepInterval): number | undefined {
-  if (typeof interval.normHours === 'number') return interval.normHours;
-  if (typeof interval.normMinutes === 'number') return interval.normMinutes / 60;
-  return undefined;
+  return typeof interval.normMinutes === 'number' ? interval.normMinutes / 60 : undefined;
 }
 
 /** Folds step intervals into per-step statistics; `norms` (hours, from the diagram) fill gaps. */

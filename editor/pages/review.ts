@@ -48,7 +48,7 @@ export const reviewPage: Page = async (root, { params }) => {
   }
 
   const cases = await casesOf(procedure.processId);
-  const intervals = (await mapLimited(cases, PARALLEL_REQUESTS, async (c) => intervalsOf(await api.stepIntervals(c.id).catch(() => [])))).flat();
+  const intervals = (await mapLimited(cases, PARALLEL_REQUESTS, (c) => api.stepIntervals(c.id).catch((): StepInterval[] => []))).flat();
   const stats = [...reduceIntervals(intervals, norms).values()].filter((s) => registry.get(s.elementId));
   for (const s of stats) s.name = registry.get(s.elementId)?.businessObject.name ?? s.name;
 
@@ -98,11 +98,6 @@ async function casesOf(processId: string): Promise<CaseSummary[]> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor && all.length < MAX_CASES);
   return all;
-}
-
-function intervalsOf(body: Awaited<ReturnType<typeof api.stepIntervals>>): StepInterval[] {
-  if (Array.isArray(body)) return body;
-  return body.steps ?? body.intervals ?? body.items ?? [];
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
