@@ -52,4 +52,11 @@ export const accessOpenApiPaths = {
       responses: { '200': { description: 'Print-ready HTML', content: { 'text/html': { schema: { type: 'string' } } } }, ...errors },
     },
   },
+  '/documents/register': {
+    get: {
+      summary: 'The dossier register (BM.06 Sổ theo dõi hồ sơ) of a receiving unit for a period',
+      parameters: query(['unitId', 'from', 'to']),
+      responses: { '200': { description: 'Print-ready HTML', content: { 'text/html': { schema: { type: 'string' } } } }, ...errors },
+    },
+  },
 } as const;

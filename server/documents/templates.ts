@@ -232,3 +232,41 @@ export const RENDERERS: Record<FormName, (ctx: DocumentContext) => string> = {
   apology: apologyHtml,
   'control-slip': controlSlipHtml,
 };
+
+/** One line of the dossier register (BM.06 Sổ theo dõi hồ sơ). */
+export interface RegisterRow {
+  readonly code: string;
+  readonly procedureName: string;
+  readonly applicant: Applicant;
+  readonly handlingUnitName?: string;
+  readonly receivedAt: string;
+  readonly appointmentAt?: string | null;
+  readonly returnedAt?: string | null;
+  readonly channel: string;
+}
+
+const RETURN_WORDS: Record<string, string> = { desk: 'Trực tiếp', online: 'Trực tuyến', post: 'Bưu chính' };
+
+/** BM.06 Sổ theo dõi hồ sơ: the register of a receiving desk for a period (A4 landscape). */
+export function registerHtml(input: { readonly unitName: string; readonly agencyName: string; readonly from: string; readonly to: string; readonly printedAt: string; readonly rows: readonly RegisterRow[] }): string {
+  const shortDate = (iso: string | null | undefined) => (iso ? timeAndShortDate(iso).replace(/^(\d+) giờ (\d+) phút, ngày /, '$1:$2 ') : '');
+  const rows = input.rows.map((r, k) => `<tr>
+  <td>${k + 1}</td><td>${esc(r.code)}</td><td>${esc(r.procedureName)}</td><td>${esc(r.applicant.name ?? '')}</td>
+  <td>${esc([r.applicant.address, r.applicant.phone].filter(Boolean).join('; '))}</td><td>${esc(r.handlingUnitName ?? '')}</td>
+  <td>${esc(shortDate(r.receivedAt))}</td><td>${esc(shortDate(r.appointmentAt))}</td><td>${esc(shortDate(r.returnedAt))}</td>
+  <td>${esc(RETURN_WORDS[r.channel] ?? r.channel)}</td><td></td>
+</tr>`);
+  const body = `<div class="header">
+  <div><div>${esc(input.agencyName.toUpperCase())}</div><div><b>${esc(input.unitName.toUpperCase())}</b></div></div>
+  <div class="motto">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<span>Độc lập - Tự do - Hạnh phúc</span></div>
+</div>
+<h1>SỔ THEO DÕI HỒ SƠ</h1>
+<p class="field" style="text-align:center">Từ ${esc(dateWords(input.from))} đến ${esc(dateWords(input.to))}</p>
+<table>
+<thead><tr><th>STT</th><th>Mã hồ sơ</th><th>Tên thủ tục hành chính</th><th>Tên tổ chức, cá nhân</th><th>Địa chỉ, số điện thoại</th><th>Cơ quan chủ trì giải quyết</th><th>Nhận hồ sơ</th><th>Hẹn trả kết quả</th><th>Ngày trả kết quả</th><th>Phương thức nhận kết quả</th><th>Ký nhận</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+  return page('Sổ theo dõi hồ sơ', 'BM.06', body).replace('@page { size: A5; margin: 12mm; }', '@page { size: A4 landscape; margin: 10mm; }').replace('max-width: 148mm;', 'max-width: 277mm;');
+}

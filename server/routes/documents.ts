@@ -1,16 +1,19 @@
 /**
  * GET /api/cases/:id/documents/:form — the printable forms of a case (receipt, supplement,
- * refusal, apology, control-slip). Mount with `app.route('/', documentRoutes(deps))`.
+ * refusal, apology, control-slip) — and GET /api/documents/register?unitId&from&to, the dossier
+ * register of a receiving unit (BM.06). Mount with `app.route('/', documentRoutes(deps))`.
  */
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { WorkingTime } from '../../engine/index.ts';
 import type { Clock } from '../clock.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { forbidden, notFound, Problem } from '../errors.ts';
 import type { DbHandle, DbOrTx } from '../storage/db.ts';
 import { hasRole, principalOrThrow } from '../auth/access.ts';
 import { asDb } from '../auth/middleware.ts';
 import type { AppEnv, Principal } from '../auth/principal.ts';
 import { FORMS, isFormName, renderCaseDocument } from '../documents/index.ts';
+import { renderRegister } from '../documents/register.ts';
+import { periodBound } from '../audit/reports.ts';
 
 export interface DocumentRouteDeps {
   readonly db: DbHandle | DbOrTx;
@@ -32,6 +35,13 @@ async function canSeeCase(db: DbOrTx, principal: Principal, caseId: string): Pro
   return stepUnits.some((s) => s.unit_id !== null && units.has(s.unit_id));
 }
 
+/** Everything printed is escaped; the policy is a second line of defence (no scripts at all). */
+function printable(c: Context<AppEnv>, html: string): Response {
+  c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+  c.header('x-content-type-options', 'nosniff');
+  return c.html(html) as Response;
+}
+
 export function documentRoutes(deps: DocumentRouteDeps): Hono<AppEnv> {
   const db = asDb(deps.db);
   const app = new Hono<AppEnv>();
@@ -45,10 +55,19 @@ export function documentRoutes(deps: DocumentRouteDeps): Hono<AppEnv> {
       ...(deps.calendars && { workingTime: deps.calendars(undefined) }),
       ...(deps.place !== undefined && { place: deps.place }),
     });
-    // Everything printed is escaped; the policy is a second line of defence (no scripts at all).
-    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-    c.header('x-content-type-options', 'nosniff');
-    return c.html(html);
+    return printable(c, html);
+  });
+
+  app.get('/api/documents/register', async (c) => {
+    const principal = principalOrThrow(c.get('principal'));
+    const unitId = c.req.query('unitId');
+    const from = c.req.query('from');
+    const to = c.req.query('to');
+    const start = from === undefined ? undefined : periodBound(from, 'start');
+    const end = to === undefined ? undefined : periodBound(to, 'end');
+    if (!unitId || !start || !end) throw new Problem('VALIDATION', 'unitId, from and to (YYYY-MM-DD) are required.');
+    if (!hasRole(principal, 'reviewer', 'admin') && !principal.roles.some((r) => r.unitId === unitId)) throw forbidden('The register of a unit is for its own staff, reviewers and admins.');
+    return printable(c, await renderRegister(db, unitId, start, end, deps.clock.now()));
   });
   return app;
 }

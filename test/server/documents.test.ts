@@ -140,6 +140,29 @@ for (const dialect of DIALECTS) {
       expect(t).toContain('Mã số hồ sơ: ' + c.code);
     });
 
+    it('should print the register (BM.06) of the receiving desk for a period', async () => {
+      const first = await receive();
+      server.clock.advance(HOUR);
+      const second = await receive();
+      const res = await desk.get('/api/documents/register?unitId=CB-TTPVHCC&from=2026-03-01&to=2026-03-31');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const html = res.text;
+      expect(html).toContain('SỔ THEO DÕI HỒ SƠ');
+      expect(html).toContain('size: A4 landscape');
+      const rows = [...html.matchAll(/<tr>\s*<td>(\d+)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td>\s*<td>([^<]*)<\/td><td>([^<]*)<\/td>\s*<td>([^<]*)<\/td><td>([^<]*)<\/td>/g)].map((m) => m.slice(1));
+      expect(rows.map((r) => [r[0], r[1], r[6], r[7]])).toEqual([
+        ['1', first.code, '08:05 02/03/2026', '13:35 12/03/2026'],
+        ['2', second.code, '09:05 02/03/2026', '14:35 12/03/2026'],
+      ]);
+      expect(rows[0]![3]).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Nguyễn Văn An');
+      expect(rows[0]![4]).toContain('0912 345 678');
+      expect(text((await desk.get('/api/documents/register?unitId=CB-TTPVHCC&from=2026-03-03&to=2026-03-31')).text)).not.toContain(first.code);
+      expect((await desk.get('/api/documents/register?unitId=CB-TTPVHCC')).status).toBe(400);
+      expect((await (await server.login('chuyenvien')).get('/api/documents/register?unitId=CB-TTPVHCC&from=2026-03-01&to=2026-03-31')).status).toBe(403);
+      expect((await (await server.login('kiemsoat')).get('/api/documents/register?unitId=NOPE&from=2026-03-01&to=2026-03-31')).status).toBe(404);
+    });
+
     it('should refuse unknown forms, unknown cases, strangers and anonymous callers', async () => {
       const c = await receive();
       expect((await desk.get(`/api/cases/${c.id}/documents/nope`)).status).toBe(404);
