@@ -62,7 +62,7 @@ export interface HistoryEntry {
   readonly type: string;
   readonly at: string;
   readonly actor?: string | null;
-  readonly unit?: string | null;
+  readonly unitId?: string | null;
   readonly elementId?: string | null;
   readonly stepKey?: string | null;
   readonly data?: Readonly<Record<string, unknown>> | null;
@@ -165,7 +165,7 @@ export class ApiError extends Error {
 let csrfToken: string | undefined;
 
 /** Remembers the CSRF token (from login or /me); never written to storage. */
-export function setCsrfToken(token: string | undefined): void {
+function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 

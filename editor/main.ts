@@ -41,7 +41,7 @@ let pendingRoute: string | undefined;
 let cleanup: (() => void) | void;
 
 /** Where a user lands after login: the page of their main role. */
-export function landingRoute(u: User): string {
+function landingRoute(u: User): string {
   if (hasRole(u, 'officer') || hasRole(u, 'unitHead')) return '#/inbox';
   if (hasRole(u, 'designer')) return '#/designer';
   if (hasRole(u, 'reviewer')) return '#/review';
