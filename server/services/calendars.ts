@@ -26,6 +26,7 @@ import { appendAudit } from '../audit/chain.ts';
 import { Problem, notFound } from '../errors.ts';
 import { fromJson, toDbInstant } from '../storage/db.ts';
 import type { DbHandle, DbOrTx, Tx } from '../storage/db.ts';
+import type { CaseRow } from '../storage/schema.ts';
 import { commitChange, isConflict, readForChange, scheduleDeadlineTimers } from './advance.ts';
 import type { ClockInfo } from './advance.ts';
 import type { Actor, ServiceDeps } from './context.ts';
@@ -573,82 +574,116 @@ async function recomputeDeadlines(
   const rows = await query.orderBy('id').execute();
 
   const out: RecomputedCase[] = [];
-  for (const row of rows) {
-    const definition = await loadVersion(deps, row.process_id, row.version, { executor: trx });
-    const procedure = definition.procedure;
-    const calendarId = effectiveCalendarId(specs, procedure.calendar);
-    const calendar = deps.calendars(procedure.calendar);
-    const clock = fromJson<ClockInfo>(row.clock, {});
-
-    // The case's deadline, as receiveCase / resumeClock computed it.
-    let due: string | null = row.due_at;
-    if (procedure.deadline && row.due_at !== null && !clock.stoppedAt && !clock.finishedAt && row.apology_count === 0) {
-      const runningSince = clock.runningSince ?? row.effective_start;
-      if (procedure.supplementMode === 'pause' && clock.workedMinutes !== undefined) {
-        const total = calendar.workingMinutesBetween(row.effective_start, calendar.addNorm(row.effective_start, procedure.deadline));
-        due = calendar.addNorm(runningSince, { amount: Math.max(0, total - clock.workedMinutes) / 60, unit: 'workingHours' });
-      } else {
-        due = calendar.addNorm(runningSince, procedure.deadline);
-      }
+  for (let start = 0; start < rows.length; start += PREFETCH) {
+    const batch = rows.slice(start, start + PREFETCH);
+    const ids = batch.map((r) => r.id);
+    // Open steps and deadline timers of the batch in two queries: most cases do not move, and reading is most of their cost.
+    const stepRows = await trx.selectFrom('case_steps').select(['case_id', 'step_key', 'element_id', 'norm', 'opened_at', 'due_at']).where('case_id', 'in', ids).where('closed_at', 'is', null).where('outside_clock', '=', 0).execute();
+    const timerRows = await trx.selectFrom('timers').select(['case_id', 'id', 'purpose', 'due_at']).where('case_id', 'in', ids).where('purpose', 'in', ['abandon', 'dueSoon']).where('fired_at', 'is', null).execute();
+    const stepsOf = groupBy(stepRows, (s) => s.case_id);
+    const timersOf = groupBy(timerRows, (t) => t.case_id);
+    for (const row of batch) {
+      const moved = await recomputeCase(trx, deps, specs, actor, context, row, stepsOf.get(row.id) ?? [], timersOf.get(row.id) ?? []);
+      if (moved) out.push(moved);
     }
-    const caseMoved = due !== row.due_at;
-
-    const steps = await trx.selectFrom('case_steps').select(['step_key', 'element_id', 'norm', 'opened_at', 'due_at']).where('case_id', '=', row.id).where('closed_at', 'is', null).where('outside_clock', '=', 0).execute();
-    const movedSteps: { stepKey: string; elementId: string; previousDueAt: string; dueAt: string }[] = [];
-    for (const step of steps) {
-      const norm = fromJson<Norm | null>(step.norm, null);
-      if (!norm || step.due_at === null) continue;
-      // As stepDueAt: the norm counts from the step's opening, or from the effective start if later.
-      const stepDue = calendar.addNorm(later(step.opened_at, row.effective_start), norm);
-      if (stepDue !== step.due_at) movedSteps.push({ stepKey: step.step_key, elementId: step.element_id, previousDueAt: step.due_at, dueAt: stepDue });
-    }
-
-    const timers = await trx.selectFrom('timers').select(['id', 'purpose', 'due_at']).where('case_id', '=', row.id).where('purpose', 'in', ['abandon', 'dueSoon']).where('fired_at', 'is', null).execute();
-    let abandon: { id: string; previousAt: string; at: string } | undefined;
-    const abandonTimer = timers.find((t) => t.purpose === 'abandon');
-    if (abandonTimer && clock.stoppedAt && procedure.abandonAfter) {
-      const at = calendar.addNorm(clock.stoppedAt, procedure.abandonAfter);
-      if (at !== abandonTimer.due_at) abandon = { id: abandonTimer.id, previousAt: abandonTimer.due_at, at };
-    }
-    // "Due soon" sits a working day before the deadline: a swap between them moves it even when the deadline stays.
-    const dueSoonTimer = timers.find((t) => t.purpose === 'dueSoon');
-    let dueSoonMoved = false;
-    if (!caseMoved && dueSoonTimer && due !== null && !clock.stoppedAt) {
-      const runningSince = clock.runningSince ?? row.effective_start;
-      const total = calendar.workingMinutesBetween(runningSince, due);
-      dueSoonMoved = total > deps.dueSoonMinutes && calendar.addNorm(runningSince, { amount: (total - deps.dueSoonMinutes) / 60, unit: 'workingHours' }) !== dueSoonTimer.due_at;
-    }
-
-    if (!caseMoved && movedSteps.length === 0 && !abandon && !dueSoonMoved) continue;
-
-    // Claims the version read above: an advance that committed in between makes this a conflict, and the whole change is retried.
-    const change = await readForChange(trx, deps, row.id, actor, row.case_version);
-    for (const step of movedSteps) {
-      await trx.updateTable('case_steps').set({ due_at: step.dueAt }).where('case_id', '=', row.id).where('step_key', '=', step.stepKey).where('closed_at', 'is', null).execute();
-    }
-    if (abandon) await trx.updateTable('timers').set({ due_at: abandon.at }).where('id', '=', abandon.id).execute();
-    if (caseMoved) {
-      change.update.due_at = due;
-      change.update.appointment_at = due;
-    }
-    if (caseMoved || dueSoonMoved) await scheduleDeadlineTimers(trx, deps, change);
-    change.event('case.deadlineRecomputed', {
-      unit: row.unit_id,
-      data: {
-        calendar: calendarId,
-        changedCalendar: context.calendar,
-        calendarVersion: context.version,
-        ...(context.year !== undefined && { year: context.year }),
-        ...(context.notice !== undefined && { notice: context.notice }),
-        ...(caseMoved && { previousAppointmentAt: row.appointment_at, appointmentAt: due, previousDueAt: row.due_at, dueAt: due }),
-        ...(movedSteps.length > 0 && { steps: movedSteps }),
-        ...(abandon && { previousAbandonAt: abandon.previousAt, abandonAt: abandon.at }),
-      },
-    });
-    if (caseMoved) change.notify('case.appointmentChanged', { previousAppointmentAt: row.appointment_at, appointmentAt: due, reason: `calendar ${context.calendar}${context.notice ? ` (${context.notice})` : ''}`, applicant: fromJson<Record<string, unknown>>(row.applicant, {}) });
-    await commitChange(trx, change);
-    out.push({ caseId: row.id, code: row.code, previousAppointmentAt: row.appointment_at, appointmentAt: caseMoved ? due : row.appointment_at, steps: movedSteps.length });
   }
   return out;
+}
+
+const PREFETCH = 500;
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
+  }
+  return out;
+}
+
+/** One case of {@link recomputeDeadlines}; undefined when none of its due instants moved. */
+async function recomputeCase(
+  trx: Tx,
+  deps: ServiceDeps,
+  specs: Readonly<Record<string, CalendarSpec>>,
+  actor: Actor,
+  context: { calendar: string; version: number; year?: number; notice?: string },
+  row: CaseRow,
+  steps: readonly { step_key: string; element_id: string; norm: string | null; opened_at: string; due_at: string | null }[],
+  timers: readonly { id: string; purpose: string; due_at: string }[],
+): Promise<RecomputedCase | undefined> {
+  const definition = await loadVersion(deps, row.process_id, row.version, { executor: trx });
+  const procedure = definition.procedure;
+  const calendarId = effectiveCalendarId(specs, procedure.calendar);
+  const calendar = deps.calendars(procedure.calendar);
+  const clock = fromJson<ClockInfo>(row.clock, {});
+
+  // The case's deadline, as receiveCase / resumeClock computed it.
+  let due: string | null = row.due_at;
+  if (procedure.deadline && row.due_at !== null && !clock.stoppedAt && !clock.finishedAt && row.apology_count === 0) {
+    const runningSince = clock.runningSince ?? row.effective_start;
+    if (procedure.supplementMode === 'pause' && clock.workedMinutes !== undefined) {
+      const total = calendar.workingMinutesBetween(row.effective_start, calendar.addNorm(row.effective_start, procedure.deadline));
+      due = calendar.addNorm(runningSince, { amount: Math.max(0, total - clock.workedMinutes) / 60, unit: 'workingHours' });
+    } else {
+      due = calendar.addNorm(runningSince, procedure.deadline);
+    }
+  }
+  const caseMoved = due !== row.due_at;
+
+  const movedSteps: { stepKey: string; elementId: string; previousDueAt: string; dueAt: string }[] = [];
+  for (const step of steps) {
+    const norm = fromJson<Norm | null>(step.norm, null);
+    if (!norm || step.due_at === null) continue;
+    // As stepDueAt: the norm counts from the step's opening, or from the effective start if later.
+    const stepDue = calendar.addNorm(later(step.opened_at, row.effective_start), norm);
+    if (stepDue !== step.due_at) movedSteps.push({ stepKey: step.step_key, elementId: step.element_id, previousDueAt: step.due_at, dueAt: stepDue });
+  }
+
+  let abandon: { id: string; previousAt: string; at: string } | undefined;
+  const abandonTimer = timers.find((t) => t.purpose === 'abandon');
+  if (abandonTimer && clock.stoppedAt && procedure.abandonAfter) {
+    const at = calendar.addNorm(clock.stoppedAt, procedure.abandonAfter);
+    if (at !== abandonTimer.due_at) abandon = { id: abandonTimer.id, previousAt: abandonTimer.due_at, at };
+  }
+  // "Due soon" sits a working day before the deadline: a swap between them moves it even when the deadline stays.
+  const dueSoonTimer = timers.find((t) => t.purpose === 'dueSoon');
+  let dueSoonMoved = false;
+  if (!caseMoved && dueSoonTimer && due !== null && !clock.stoppedAt) {
+    const runningSince = clock.runningSince ?? row.effective_start;
+    const total = calendar.workingMinutesBetween(runningSince, due);
+    dueSoonMoved = total > deps.dueSoonMinutes && calendar.addNorm(runningSince, { amount: (total - deps.dueSoonMinutes) / 60, unit: 'workingHours' }) !== dueSoonTimer.due_at;
+  }
+
+  if (!caseMoved && movedSteps.length === 0 && !abandon && !dueSoonMoved) return undefined;
+
+  // Claims the version read above: an advance that committed in between makes this a conflict, and the whole change is retried.
+  const change = await readForChange(trx, deps, row.id, actor, row.case_version);
+  for (const step of movedSteps) {
+    await trx.updateTable('case_steps').set({ due_at: step.dueAt }).where('case_id', '=', row.id).where('step_key', '=', step.stepKey).where('closed_at', 'is', null).execute();
+  }
+  if (abandon) await trx.updateTable('timers').set({ due_at: abandon.at }).where('id', '=', abandon.id).execute();
+  if (caseMoved) {
+    change.update.due_at = due;
+    change.update.appointment_at = due;
+  }
+  if (caseMoved || dueSoonMoved) await scheduleDeadlineTimers(trx, deps, change);
+  change.event('case.deadlineRecomputed', {
+    unit: row.unit_id,
+    data: {
+      calendar: calendarId,
+      changedCalendar: context.calendar,
+      calendarVersion: context.version,
+      ...(context.year !== undefined && { year: context.year }),
+      ...(context.notice !== undefined && { notice: context.notice }),
+      ...(caseMoved && { previousAppointmentAt: row.appointment_at, appointmentAt: due, previousDueAt: row.due_at, dueAt: due }),
+      ...(movedSteps.length > 0 && { steps: movedSteps }),
+      ...(abandon && { previousAbandonAt: abandon.previousAt, abandonAt: abandon.at }),
+    },
+  });
+  if (caseMoved) change.notify('case.appointmentChanged', { previousAppointmentAt: row.appointment_at, appointmentAt: due, reason: `calendar ${context.calendar}${context.notice ? ` (${context.notice})` : ''}`, applicant: fromJson<Record<string, unknown>>(row.applicant, {}) });
+  await commitChange(trx, change);
+  return { caseId: row.id, code: row.code, previousAppointmentAt: row.appointment_at, appointmentAt: caseMoved ? due : row.appointment_at, steps: movedSteps.length };
 }
 
