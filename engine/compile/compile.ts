@@ -33,9 +33,6 @@ interface Scope {
   readonly parent?: Scope;
   /** Regions of non-interrupting listeners, keyed `<elementId>~`, added beside the main flow. */
   readonly sideRegions: Record<string, StateConfig>;
-  /** Finals of the scope's main flow that must end the whole scope (terminate, uncaught error). */
-  readonly hoisted: Set<string>;
-  endRef?: string;
   /** Compiled with token bookkeeping in context (unstructured splits or joins): one region per element. */
   tokens?: boolean;
 }
@@ -90,7 +87,7 @@ class Compiler {
   }
 
   run(): CompileResult {
-    const root: Scope = { id: this.process.id, graph: this.process.graph, sideRegions: {}, hoisted: new Set() };
+    const root: Scope = { id: this.process.id, graph: this.process.graph, sideRegions: {} };
     this.index(root);
     if (this.hasErrors()) return this.result(undefined);
     const rootListeners: Listener[] = [];
@@ -160,7 +157,7 @@ class Compiler {
         }
       }
       if (node.kind === 'SubProcess') {
-        this.index({ id: node.id, graph: node.graph, subProcess: node, parent: scope, sideRegions: {}, hoisted: new Set() });
+        this.index({ id: node.id, graph: node.graph, subProcess: node, parent: scope, sideRegions: {} });
       }
     }
   }
@@ -486,7 +483,7 @@ class Compiler {
   private scopeFor(sub: SubProcessNode): Scope {
     const first = sub.graph.nodes[0];
     const existing = first ? this.scopeOf(first.id) : undefined;
-    return existing ?? { id: sub.id, graph: sub.graph, subProcess: sub, parent: this.scopeOf(sub.id), sideRegions: {}, hoisted: new Set() };
+    return existing ?? { id: sub.id, graph: sub.graph, subProcess: sub, parent: this.scopeOf(sub.id), sideRegions: {} };
   }
 
   private compileSideRegion(scope: Scope, boundary: BoundaryEventNode, members: Set<string>): void {

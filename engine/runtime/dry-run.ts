@@ -43,6 +43,7 @@ export interface DryRunResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** The step function takes `now` for its callers' records only; a dry-run has no clock. */
 const NOW = '1970-01-01T00:00:00Z';
 
 /**

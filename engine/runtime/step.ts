@@ -99,7 +99,6 @@ export function startCase(compiled: CompiledProcess, options: { data?: CaseData;
  * caller's calendar from the effects.
  */
 export function advanceCase(compiled: CompiledProcess, persisted: PersistedCase, event: EngineEvent, now: string): StepResult {
-  void now;
   if (persisted.definitionHash !== compiled.hash) {
     throw new EngineError('DEFINITION_MISMATCH', `This case runs on definition ${persisted.definitionHash.slice(0, 12)}…, not ${compiled.hash.slice(0, 12)}…. Load the version the case was started on.`);
   }
