@@ -20,6 +20,8 @@ function heatColour(value: number): string {
   return `hsla(${Math.round(120 * (1 - value))}, 80%, 45%, 0.55)`;
 }
 
+const HEAT_LEGEND: readonly (readonly [number, string])[] = [[0, 'nhanh'], [0.5, 'bằng định mức'], [1, 'gấp đôi trở lên']];
+
 const hours = (value: number | undefined): string => (value === undefined ? '—' : value.toLocaleString('vi-VN', { maximumFractionDigits: 1 }));
 
 export const reviewPage: Page = async (root, { params }) => {
@@ -31,7 +33,9 @@ export const reviewPage: Page = async (root, { params }) => {
   picker.addEventListener('change', () => { location.hash = `#/review/${encodeURIComponent(picker.value)}`; });
   const canvasHost = el('div', { class: 'diagram', id: 'review-diagram' });
   const tableHost = el('section', { class: 'card', id: 'review-table' }, el('p', { class: 'muted' }, 'Đang tổng hợp…'));
-  replace(root, el('div', { class: 'toolbar' }, el('h1', {}, 'Thống kê thời gian xử lý'), picker), canvasHost, tableHost);
+  const legend = el('div', { class: 'heat-legend' }, 'Thời gian trung bình so với định mức:',
+    HEAT_LEGEND.map(([value, label]) => el('span', {}, el('i', { style: `background:${heatColour(value)}` }), label)));
+  replace(root, el('div', { class: 'toolbar' }, el('h1', {}, 'Thống kê thời gian xử lý'), picker), canvasHost, legend, tableHost);
   if (!procedure) {
     replace(tableHost, el('p', { class: 'muted' }, 'Chưa có quy trình nào.'));
     return;
