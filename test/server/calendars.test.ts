@@ -291,6 +291,45 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse((await calendarChain())[0]!.data).affectedCalendars).toEqual(['vn-civil-service', 'vn-one-stop-saturday']);
     });
 
+    it('should move the abandonment of a stopped clock and the remainder of a paused deadline', async () => {
+      // given a pause-mode procedure whose dossier is abandoned 5 working days after a supplement request
+      const pauseXml = XML.replace('processRef="thin-slice"', 'processRef="thin-slice-pause"')
+        .replace('<bpmn:process id="thin-slice"', '<bpmn:process id="thin-slice-pause" qt:abandonAfter="5" qt:abandonAfterUnit="workingDays"')
+        .replace('qt:supplementMode="restart"', 'qt:supplementMode="pause"');
+      expect((await (await server.login('thietke')).postXml('/api/procedures', pauseXml)).status).toBe(201);
+      const received = await desk.request('POST', '/api/cases', { processId: 'thin-slice-pause', applicant: { name: 'Đặng Thị Hạnh' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
+      const c = received.body;
+      server.clock.set('2027-03-01T10:00:00+07:00');
+      const stopped = await desk.request('POST', `/api/cases/${c.id}/supplement-request`, { caseVersion: c.caseVersion, reason: 'Thiếu giấy tờ' });
+      expect(stopped.status, stopped.text).toBe(200);
+      const abandonAt = async () => (await server.db.db.selectFrom('timers').select('due_at').where('case_id', '=', c.id).where('purpose', '=', 'abandon').executeTakeFirstOrThrow()).due_at;
+      // 5 working days after Monday 10:00
+      expect(await abandonAt()).toBe('2027-03-08T03:00:00.000Z');
+
+      // when 03/03 becomes a day off, the abandonment moves a working day later
+      const first = await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027);
+      expect(first.status, first.text).toBe(200);
+      expect(await abandonAt()).toBe('2027-03-09T03:00:00.000Z');
+      const event = (await desk.request('GET', `/api/cases/${c.id}`)).body.history.find((e: { type: string }) => e.type === 'case.deadlineRecomputed');
+      expect(event.data).toMatchObject({ previousAbandonAt: '2027-03-08T03:00:00.000Z', abandonAt: '2027-03-09T03:00:00.000Z' });
+
+      // and once resubmitted on Friday 08:00 (2 working hours already spent), a later day off moves the remainder
+      server.clock.set('2027-03-05T08:00:00+07:00');
+      desk = await callerOf(server.app, 'motcua');
+      admin = await callerOf(server.app, 'admin');
+      const version = (await desk.request('GET', `/api/cases/${c.id}`)).body.caseVersion;
+      const resumed = await desk.request('POST', `/api/cases/${c.id}/resubmission`, { caseVersion: version });
+      expect(resumed.status, resumed.text).toBe(200);
+      const second = await admin.request('PUT', `${CIVIL}/years/2027`, { ...DAY_OFF_2027, days: [...DAY_OFF_2027.days, { date: '2027-03-10', working: false, reason: 'Nghỉ thêm (thử nghiệm)' }] });
+      expect(second.status, second.text).toBe(200);
+      const stored = (await server.db.db.selectFrom('calendars').select('spec').where('name', '=', 'vn-civil-service').executeTakeFirstOrThrow()).spec;
+      const calendar = createCalendar(JSON.parse(stored) as CalendarSpec);
+      const remaining = 8.5 * 8 * 60 - 120;
+      const detail = (await desk.request('GET', `/api/cases/${c.id}`)).body;
+      expect(Date.parse(detail.appointmentAt)).toBe(calendar.addNorm('2027-03-05T08:00:00+07:00', { amount: remaining / 60, unit: 'workingHours' }).toMillis());
+      expect(Date.parse(detail.appointmentAt)).toBeGreaterThan(Date.parse(resumed.body.appointmentAt));
+    });
+
     it('should receive new cases with the stored calendar', async () => {
       expect((await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027)).status).toBe(200);
       const c = await receive();
