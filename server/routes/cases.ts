@@ -88,6 +88,11 @@ async function assertStepWorker(deps: ServiceDeps, principal: Principal, caseId:
   if (!canActOnStep(principal, owner)) throw forbidden(`Step ${stepKey} belongs to role ${owner.role ?? 'officer'} in unit ${owner.unitId ?? '(any)'}; you do not hold it there.`);
 }
 
+/** The case detail with the step actions limited to what the caller may do. */
+function detailFor(deps: ServiceDeps, principal: Principal, caseId: string) {
+  return caseDetail(deps, caseId, { canActOnStep: (step) => canActOnStep(principal, step) });
+}
+
 export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -98,7 +103,7 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
       throw forbidden(`Only an officer of unit ${input.unitId} may receive dossiers for it.`);
     }
     const id = await receiveCase(deps, actorOf(c, principal), input);
-    return c.json(await caseDetail(deps, id), 201);
+    return c.json(await detailFor(deps, principal, id), 201);
   });
 
   app.get('/cases', async (c) => {
@@ -125,7 +130,7 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
   app.get('/cases/:id', async (c) => {
     const principal = principalOrThrow(c.get('principal'));
     await assertCanSee(deps, principal, c.req.param('id'));
-    return c.json(await caseDetail(deps, c.req.param('id')));
+    return c.json(await detailFor(deps, principal, c.req.param('id')));
   });
 
   app.get('/inbox', async (c) => {
@@ -141,7 +146,7 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
       await assertStepWorker(deps, principal, id, stepKey);
       const input = await body(c, VersionBody);
       await claimStep(deps, actorOf(c, principal), id, stepKey, input.caseVersion, action === 'claim');
-      return c.json(await caseDetail(deps, id));
+      return c.json(await detailFor(deps, principal, id));
     });
   }
 
@@ -151,7 +156,7 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
     await assertStepWorker(deps, principal, id, stepKey);
     const input = await body(c, CompleteBody);
     await completeStep(deps, actorOf(c, principal), id, stepKey, input);
-    return c.json(await caseDetail(deps, id));
+    return c.json(await detailFor(deps, principal, id));
   });
 
   app.post('/cases/:id/supplement-request', async (c) => {
@@ -159,7 +164,7 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await assertCaseWorker(deps, principal, id);
     await requestSupplement(deps, actorOf(c, principal), id, await body(c, SupplementBody));
-    return c.json(await caseDetail(deps, id));
+    return c.json(await detailFor(deps, principal, id));
   });
 
   app.post('/cases/:id/resubmission', async (c) => {
@@ -167,7 +172,7 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await assertCaseWorker(deps, principal, id);
     await recordResubmission(deps, actorOf(c, principal), id, await body(c, ResubmissionBody));
-    return c.json(await caseDetail(deps, id));
+    return c.json(await detailFor(deps, principal, id));
   });
 
   app.post('/cases/:id/apology', async (c) => {
@@ -175,7 +180,7 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     await assertCaseWorker(deps, principal, id);
     await issueApology(deps, actorOf(c, principal), id, await body(c, ApologyBody));
-    return c.json(await caseDetail(deps, id));
+    return c.json(await detailFor(deps, principal, id));
   });
 
   for (const [path, kind] of [['withdraw', 'withdrawn'], ['stop', 'stopped'], ['refuse', 'refused']] as const) {
@@ -184,7 +189,7 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
       const id = c.req.param('id');
       await assertCaseWorker(deps, principal, id);
       await closeCase(deps, actorOf(c, principal), id, kind, await body(c, CloseBody));
-      return c.json(await caseDetail(deps, id));
+      return c.json(await detailFor(deps, principal, id));
     });
   }
 

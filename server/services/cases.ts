@@ -359,8 +359,11 @@ export interface CaseAction {
   outcomes?: string[];
 }
 
-/** The case detail the API returns (see server/API.md). */
-export async function caseDetail(deps: ServiceDeps, caseId: string, options: { history?: boolean } = {}) {
+/**
+ * The case detail the API returns (see server/API.md). `canActOnStep` limits the step actions to
+ * the steps the caller may work on, so the browser shows only buttons that will work.
+ */
+export async function caseDetail(deps: ServiceDeps, caseId: string, options: { history?: boolean; canActOnStep?: (step: { role: string | null; unitId: string | null }) => boolean } = {}) {
   const db = deps.db.db;
   const row = await db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
   if (!row) throw notFound(`Case ${caseId}`);
@@ -387,6 +390,7 @@ export async function caseDetail(deps: ServiceDeps, caseId: string, options: { h
   const actions: CaseAction[] = [];
   if (!ended) {
     for (const s of openSteps) {
+      if (options.canActOnStep && !options.canActOnStep(s)) continue;
       actions.push({ action: 'complete', stepKey: s.stepKey, outcomes: s.outcomes });
       actions.push({ action: s.claimedBy ? 'release' : 'claim', stepKey: s.stepKey });
     }

@@ -208,6 +208,16 @@ for (const dialect of DIALECTS) {
       expect((await specialist.get('/api/cases')).body.items).toHaveLength(0);
     });
 
+    it('should offer step actions only to the officers who may take them', async () => {
+      const c = await receive();
+      expect(c.actions).toEqual(expect.arrayContaining([{ action: 'complete', stepKey: 'Task_Receive', outcomes: [] }]));
+      const done = await desk.post(`/api/cases/${c.id}/steps/Task_Receive/complete`, { caseVersion: 1 });
+      expect(done.body.actions.some((a: { stepKey?: string }) => a.stepKey === 'Task_Handle')).toBe(false);
+      const specialist = await server.login('chuyenvien');
+      const seen = await specialist.get(`/api/cases/${c.id}`);
+      expect(seen.body.actions).toEqual(expect.arrayContaining([{ action: 'complete', stepKey: 'Task_Handle', outcomes: [] }]));
+    });
+
     it('should attribute changes to the request id', async () => {
       const c = await receive();
       const res = await desk.post(`/api/cases/${c.id}/steps/Task_Receive/complete`, { caseVersion: 1 }, { 'x-request-id': 'req-42' });
