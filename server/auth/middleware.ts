@@ -12,7 +12,8 @@ import { Problem } from '../errors.ts';
 import type { DbHandle, DbOrTx } from '../storage/db.ts';
 import type { AppEnv } from './principal.ts';
 import { principalOf, resolveApiToken, resolveSession } from './store.ts';
-import { safeEqual } from './tokens.ts';
+import { cachedToken, rememberToken } from './token-cache.ts';
+import { safeEqual, sha256Hex } from './tokens.ts';
 
 export const SESSION_COOKIE = 'qt_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -40,7 +41,13 @@ export function authMiddleware(database: DbOrTx | DbHandle, clock: Clock, option
     const authorization = c.req.header('authorization');
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      const found = match ? await resolveApiToken(db, match[1]!) : undefined;
+      const nowMs = Date.parse(clock.now());
+      const hash = match ? sha256Hex(match[1]!) : undefined;
+      let found = hash ? cachedToken(db, hash, nowMs) : undefined;
+      if (!found && match) {
+        found = await resolveApiToken(db, match[1]!);
+        if (found) rememberToken(db, hash!, found, nowMs);
+      }
       // A wrong token is an error, not an anonymous request: integrations must notice at once.
       if (!found) throw new Problem('UNAUTHENTICATED', 'The API token is unknown or revoked. Ask an administrator for a new token.');
       c.set('principal', principalOf(found.user));

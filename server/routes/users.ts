@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/chain.ts';
 import type { AuditEventType } from '../../engine/index.ts';
 import { requireRole, requireUser } from '../auth/access.ts';
 import { asDb } from '../auth/middleware.ts';
+import { forgetUserTokens } from '../auth/token-cache.ts';
 import { ROLES, type AppEnv } from '../auth/principal.ts';
 import {
   createApiToken, createUnit, createUser, findUserByUsername, getUnit, getUser, listApiTokens, listUnits, listUsers,
@@ -138,6 +139,8 @@ export function userRoutes(deps: UserRouteDeps): Hono<AppEnv> {
       () => ({ type: 'user.updated', data: { userId: id, ...(patch.displayName !== undefined && { displayName: patch.displayName }), ...(patch.active !== undefined && { active: patch.active }), ...(patch.roles !== undefined && { roles: patch.roles }), ...(patch.password !== undefined && { passwordChanged: true }) } }),
       who(c),
     );
+    // Roles or the active flag changed: cached tokens must not keep the old principal.
+    forgetUserTokens(db, id);
     return c.json(await getUser(db, id));
   });
 
@@ -169,6 +172,7 @@ export function userRoutes(deps: UserRouteDeps): Hono<AppEnv> {
       () => ({ type: 'token.revoked', data: { userId, tokenId } }),
       who(c),
     );
+    forgetUserTokens(db, userId);
     return c.body(null, 204);
   });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canActOnStep, requireRole, unitsOf } from '../../server/auth/access.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoUsernameFor, ensureDemoUsers, ensureGrantUsers, formatDemoAccounts } from '../../server/auth/demo.ts';
 import { authMiddleware } from '../../server/auth/middleware.ts';
+import { TOKEN_CACHE_TTL_MS } from '../../server/auth/token-cache.ts';
 import type { AppEnv, Principal } from '../../server/auth/principal.ts';
 import { fixedClock, testClock } from '../../server/clock.ts';
 import { problemResponse } from '../../server/errors.ts';
@@ -149,6 +150,27 @@ for (const dialect of DIALECTS) {
       expect((await send(app, '/api/auth/me', s)).status).toBe(401);
     });
 
+    it('should cache resolved API tokens for a few seconds only, and forget them when an admin acts', async () => {
+      const clock = testClock('2026-03-02T08:00:00+07:00');
+      const cached = buildApp(t, clock);
+      const admin = await login(cached, 'admin');
+      const users = (await (await send(cached, '/api/users', admin)).json()) as { id: string; username: string }[];
+      const clerk = users.find((u) => u.username === 'vanthu')!;
+      const token = (await (await send(cached, `/api/users/${clerk.id}/tokens`, admin, { method: 'POST', body: { name: 'cache' } })).json()) as { id: string; token: string };
+      expect((await send(cached, '/api/auth/me', undefined, { bearer: token.token })).status).toBe(200);
+      // revoked behind the server's back (another instance): still honoured until the entry expires
+      await t.db.updateTable('api_tokens').set({ revoked_at: clock.now() }).where('id', '=', token.id).execute();
+      expect((await send(cached, '/api/auth/me', undefined, { bearer: token.token })).status).toBe(200);
+      clock.advance(TOKEN_CACHE_TTL_MS);
+      expect((await send(cached, '/api/auth/me', undefined, { bearer: token.token })).status).toBe(401);
+      // disabling the user through the API takes effect at once on this instance
+      const second = (await (await send(cached, `/api/users/${clerk.id}/tokens`, admin, { method: 'POST', body: { name: 'cache 2' } })).json()) as { token: string };
+      expect((await send(cached, '/api/auth/me', undefined, { bearer: second.token })).status).toBe(200);
+      expect((await send(cached, `/api/users/${clerk.id}`, admin, { method: 'PATCH', body: { active: false } })).status).toBe(200);
+      expect((await send(cached, '/api/auth/me', undefined, { bearer: second.token })).status).toBe(401);
+      await send(cached, `/api/users/${clerk.id}`, admin, { method: 'PATCH', body: { active: true } });
+    });
+
     it('should expire sessions after their lifetime', async () => {
       const clock = testClock('2026-03-02T08:00:00+07:00');
       const timed = buildApp(t, clock);
@@ -223,7 +245,7 @@ for (const dialect of DIALECTS) {
       const refused = await send(app, '/api/auth/me', undefined, { bearer: token.token });
       expect(refused.status).toBe(401);
       expect((await send(app, '/api/auth/me', undefined, { bearer: 'qt_forged' })).status).toBe(401);
-      const types = (await t.db.selectFrom('audit_events').select('type').where('case_id', '=', 'admin:users').execute()).map((e) => e.type);
+      const types = (await t.db.selectFrom('audit_events').select(['type', 'data']).where('case_id', '=', 'admin:users').execute()).filter((e) => e.data.includes(token.id)).map((e) => e.type);
       expect(types.filter((x) => x === 'token.created')).toHaveLength(1);
       expect(types.filter((x) => x === 'token.revoked')).toHaveLength(1);
     });
