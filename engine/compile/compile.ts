@@ -694,6 +694,30 @@ class Compiler {
     return ctx.fragmentEnd();
   }
 
+  /**
+   * A step followed directly by an exclusive gateway decides in the same transition: the gateway's
+   * conditions are evaluated on the data as the completion leaves it (`feelAfter`), which saves
+   * XState a microstep per step. The gateway is still reported as passed, and its own state stays
+   * for other ways in (and to report a gateway no flow of which can be taken).
+   */
+  private foldedChoice(node: FlowNode, ctx: FragmentContext, actions: unknown[]): Transition[] | undefined {
+    if (ctx.scope.tokens || node.outgoing.length !== 1) return undefined;
+    const gateway = this.node(this.targetOf(node.outgoing[0]!) ?? '');
+    if (gateway?.kind !== 'ExclusiveGateway' || gateway.outgoing.length < 2) return undefined;
+    const outgoing = gateway.outgoing.map((f) => this.flows.get(f)).filter((f): f is SequenceFlow => f !== undefined);
+    const passed = [...actions, this.enter(gateway.id)];
+    const transitions: Transition[] = [];
+    for (const flow of outgoing) {
+      if (flow.id === gateway.defaultFlowId) continue;
+      transitions.push(flow.condition
+        ? { guard: { type: 'feelAfter', params: { expr: flow.condition.feel, id: node.id } }, target: ctx.resolve(flow.targetId), actions: passed }
+        : { target: ctx.resolve(flow.targetId), actions: passed });
+    }
+    const fallback = outgoing.find((f) => f.id === gateway.defaultFlowId);
+    transitions.push(fallback ? { target: ctx.resolve(fallback.targetId), actions: passed } : { target: ctx.resolve(gateway.id), actions });
+    return transitions;
+  }
+
   private choices(outgoing: SequenceFlow[], defaultFlowId: string | undefined, ctx: FragmentContext): Transition[] {
     const transitions: Transition[] = [];
     for (const flow of outgoing) {
@@ -806,7 +830,8 @@ class Compiler {
           on[`COMPLETE.${id}`] = mi.finish(next, []);
           return { ...base, entry: [...entry, ...mi.entry], always: mi.skip(next), on };
         }
-        on[`COMPLETE.${id}`] = { target: next, actions: [{ type: 'complete', params: { id } }] };
+        const complete = [{ type: 'complete', params: { id } }];
+        on[`COMPLETE.${id}`] = this.foldedChoice(node, ctx, complete) ?? { target: next, actions: complete };
         return { ...base, entry, on };
       }
       case 'ReceiveTask': {

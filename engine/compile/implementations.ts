@@ -92,6 +92,8 @@ export const caseSetup = setup({
   types: {} as { context: CaseContext; events: MachineEvent; input: { data: CaseData } },
   guards: {
     feel: ({ context }: Args, params: { expr: string }) => feelHolds(params.expr, context.data),
+    /** A condition evaluated on the data as a completion (this event) will leave it. */
+    feelAfter: ({ context, event }: Args, params: { expr: string; id: string }) => feelHolds(params.expr, mergeData(context, event, params.id)),
     noneHolds: ({ context }: Args, params: { exprs: readonly string[] }) => !params.exprs.some((expr) => feelHolds(expr, context.data)),
     addressed: ({ event }: Args, params: { id: string }) => event.to?.includes(params.id) ?? false,
     errorCode: ({ event }: Args, params: { code?: string }) =>
