@@ -37,6 +37,8 @@ interface Scope {
   tokens?: boolean;
 }
 
+/** Machines by content hash; the oldest are dropped past this many (a server compiles each version once). */
+const MACHINE_CACHE_SIZE = 512;
 const machineCache = new Map<string, CompiledProcess['machine']>();
 
 /** Escapes an element id for an XState `#id` target (dots and backslashes are path syntax). */
@@ -47,6 +49,7 @@ function ref(id: string): string {
 /**
  * Picks the process to run: the given id, else the executable process of a collaboration
  * (the first executable one, else the first with flow nodes).
+ * @example selectProcess(definitions)?.id // 'Process_1'
  */
 export function selectProcess(definitions: DefinitionsModel, processId?: string): ProcessModel | undefined {
   if (processId) return definitions.processes.find((p) => p.id === processId);
@@ -106,6 +109,7 @@ class Compiler {
         context: ({ input }: { input: { data?: Record<string, unknown> } | undefined }) => ({ data: { ...(input?.data ?? {}) }, mi: {} }),
       });
       machineCache.set(hash, machine);
+      if (machineCache.size > MACHINE_CACHE_SIZE) machineCache.delete(machineCache.keys().next().value!);
     }
     const compiled: CompiledProcess = {
       processId: this.process.id, name: this.process.name, hash, config, elements: this.elements, procedure: this.process.procedure, model: this.process, machine,

@@ -31,7 +31,10 @@ export function evaluateFeel(expression: string, variables: Readonly<Record<stri
   return feelinEvaluate(expression, variables as Record<string, unknown>).value;
 }
 
-/** A condition holds only when it evaluates to exactly `true` (null and non-booleans do not). */
+/**
+ * A condition holds only when it evaluates to exactly `true` (null and non-booleans do not).
+ * @example feelHolds('n > 5', {}) // false: n is null
+ */
 export function feelHolds(expression: string, variables: Readonly<Record<string, unknown>>): boolean {
   return evaluateFeel(expression, variables) === true;
 }

@@ -42,7 +42,10 @@ export interface MachineEvent {
 
 type Args = { context: CaseContext; event: MachineEvent };
 
-/** `id#3` → 2 (0-based instance index), or -1 when the key names no instance. */
+/**
+ * The 0-based instance index a step key names, or -1 when it names no instance.
+ * @example instanceIndex('review#3') // 2
+ */
 export function instanceIndex(stepKey: string | undefined): number {
   if (!stepKey) return -1;
   const hash = stepKey.lastIndexOf('#');
@@ -69,7 +72,10 @@ function miVariables(context: CaseContext, id: string, extraDone: number): Recor
   return { ...context.data, nrOfInstances: total, nrOfCompletedInstances: completed, nrOfActiveInstances: total - completed };
 }
 
-/** Evaluates a multi-instance collection or cardinality into the list of items. */
+/**
+ * Evaluates a multi-instance collection or cardinality into the list of items.
+ * @example miItems({ units: ['A', 'B'] }, { collection: 'units' }) // ['A', 'B']
+ */
 export function miItems(data: CaseData, spec: { collection?: string; cardinality?: string }): unknown[] {
   if (spec.collection) {
     const value = evaluateFeel(spec.collection, data);

@@ -97,6 +97,7 @@ export function startCase(compiled: CompiledProcess, options: { data?: CaseData;
  * (the persisted state is then unchanged), EngineError DEFINITION_MISMATCH when the snapshot was
  * made by another definition. `now` is the instant of the event; deadlines are computed by the
  * caller's calendar from the effects.
+ * @example const next = advanceCase(compiled, stored, { type: 'COMPLETE', stepKey: 'Task_Review', outcome: 'approve' }, now);
  */
 export function advanceCase(compiled: CompiledProcess, persisted: PersistedCase, event: EngineEvent, now: string): StepResult {
   if (persisted.definitionHash !== compiled.hash) {
@@ -171,7 +172,10 @@ function emptyObligations(): Obligations {
 
 const PASS_THROUGH_KINDS = new Set(['StartEvent', 'ExclusiveGateway', 'BoundaryEvent', 'IntermediateThrowEvent', 'IntermediateCatchEvent', 'ReceiveTask']);
 
-/** Reads what the case waits for from its state value and context. */
+/**
+ * Reads what the case waits for from its state value and context.
+ * @example deriveObligations(compiled, snapshot.machine).steps.keys() // e.g. 'Task_Review@2'
+ */
 export function deriveObligations(compiled: CompiledProcess, state: MachineState): Obligations {
   const result = emptyObligations();
   if (state.status !== 'active') return result;
