@@ -33,6 +33,8 @@ export interface DryRunResult {
   /** True when the case reached an end event. */
   readonly completed: boolean;
   readonly endEvent?: string;
+  /** The BPMN error code when the run ended at an error end event. */
+  readonly errorCode?: string;
   /** Element ids entered, in order. */
   readonly path: readonly string[];
   /** Ngày hẹn trả (ISO) when `receivedAt` was given. */
@@ -89,7 +91,12 @@ function run(definitions: DefinitionsModel, options: DryRunOptions, depth: numbe
   path.push(...(result.path ?? []));
   for (let step = 0; step < maxSteps; step++) {
     if (result.ended) {
-      return { completed: true, endEvent: result.ended.endEventId, path, data: result.data, diagnostics, ...(appointment ? { appointment } : {}) };
+      const errorCode = result.effects.find((e) => e.type === 'caseEnded' && e.errorCode !== undefined);
+      return {
+        completed: true, endEvent: result.ended.endEventId, path, data: result.data, diagnostics,
+        ...(errorCode?.type === 'caseEnded' && errorCode.errorCode !== undefined ? { errorCode: errorCode.errorCode } : {}),
+        ...(appointment ? { appointment } : {}),
+      };
     }
     const event = nextEvent(result, compiled.processId, definitions, options, depth, visits, diagnostics);
     if (!event) return stop('DRY_RUN_STUCK', `Nothing can move: the case waits at ${result.active.join(', ') || 'nothing'} with no step, timer or message to deliver. Check the joins and event definitions there.`, result.active);
@@ -135,7 +142,7 @@ function nextEvent(
     const childRun = run(owner, { ...options, processId: child.calledElement, variables: result.data, receivedAt: undefined }, depth + 1);
     for (const d of childRun.diagnostics) diagnostics.push(d);
     if (!childRun.completed || !childRun.endEvent) return undefined;
-    return { type: 'CHILD_ENDED', stepKey: child.stepKey, endEventId: childRun.endEvent, ...(childRun.data ? { data: childRun.data } : {}) };
+    return { type: 'CHILD_ENDED', stepKey: child.stepKey, endEventId: childRun.endEvent, ...(childRun.data ? { data: childRun.data } : {}), ...(childRun.errorCode !== undefined ? { errorCode: childRun.errorCode } : {}) };
   }
   const timer = effectsPending.timers[0];
   if (timer) return { type: 'TIMER', timerKey: timer.timerKey };

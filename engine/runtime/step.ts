@@ -151,7 +151,7 @@ function translate(before: Obligations, event: EngineEvent): MachineEvent {
     }
     case 'CHILD_ENDED': {
       const child = before.children.get(event.stepKey) ?? refuse();
-      return { type: `DONE.${child.elementId}`, stepKey: event.stepKey, ...(event.data ? { data: event.data } : {}) };
+      return { type: `DONE.${child.elementId}`, stepKey: event.stepKey, ...(event.data ? { data: event.data } : {}), ...(event.errorCode !== undefined ? { errorCode: event.errorCode } : {}) };
     }
     case 'SERVICE_DONE': {
       const service = before.services.get(event.stepKey) ?? refuse();

@@ -15,8 +15,8 @@ export type EngineEvent =
   | { readonly type: 'TIMER'; readonly timerKey: string }
   /** A message arrives (e.g. the applicant's supplement, a reply from another agency). */
   | { readonly type: 'MESSAGE'; readonly name: string; readonly data?: CaseData }
-  /** A child case started by a call activity has ended. */
-  | { readonly type: 'CHILD_ENDED'; readonly stepKey: string; readonly endEventId: string; readonly data?: CaseData }
+  /** A child case started by a call activity has ended (`errorCode` when it ended at an error end event: error boundaries on the call activity catch it). */
+  | { readonly type: 'CHILD_ENDED'; readonly stepKey: string; readonly endEventId: string; readonly data?: CaseData; readonly errorCode?: string }
   /** A service/script handler on the server has finished (or failed with a BPMN error code). */
   | { readonly type: 'SERVICE_DONE'; readonly stepKey: string; readonly data?: CaseData; readonly errorCode?: string };
 

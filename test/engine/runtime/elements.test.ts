@@ -8,7 +8,8 @@ import { compileProcess } from '../../../engine/compile/compile.ts';
 import { advanceCase, startCase } from '../../../engine/runtime/step.ts';
 import type { CompiledProcess } from '../../../engine/compile/types.ts';
 import type { DefinitionsModel } from '../../../engine/bpmn/model.ts';
-import { definitions, start, user, end, service, callActivity, subProcess, message } from '../compile/ir.ts';
+import { definitions, start, user, end, service, callActivity, subProcess, message, boundary } from '../compile/ir.ts';
+import { dryRun } from '../../../engine/runtime/dry-run.ts';
 
 const NOW = '2026-03-02T09:00:00+07:00';
 
@@ -102,3 +103,18 @@ describe('lanes', () => {
   });
 });
 
+
+describe('call activity ending in an error', () => {
+  it('should take the error boundary of the call activity when the child case ended with that error', () => {
+    const defs = definitions(
+      [start('S'), callActivity('Call', 'Child'), boundary('Failed', 'Call', { kind: 'error', errorCode: 'REFUSED' }), end('E'), end('ERefused')],
+      [['S', 'Call'], ['Call', 'E'], ['Failed', 'ERefused']]);
+    const compiled = compile(defs);
+    const started = startCase(compiled, { data: {}, now: NOW });
+    expect(advanceCase(compiled, started.snapshot, { type: 'CHILD_ENDED', stepKey: 'Call', endEventId: 'ChildRefused', errorCode: 'REFUSED' }, NOW).ended?.endEventId).toBe('ERefused');
+    expect(advanceCase(compiled, started.snapshot, { type: 'CHILD_ENDED', stepKey: 'Call', endEventId: 'ChildDone' }, NOW).ended?.endEventId).toBe('E');
+    // The dry-run passes a child's error end on to the parent.
+    const child = definitions([start('CS'), end('CE', { kind: 'error', errorCode: 'REFUSED' })], [['CS', 'CE']], { id: 'Child' });
+    expect(dryRun(defs, { extraDefinitions: [child] }).endEvent).toBe('ERefused');
+  });
+});
