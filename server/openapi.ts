@@ -52,7 +52,10 @@ export const openApiDocument = {
     '/cases/{id}/stop': { post: op('Stop processing (status 8)', { parameters: [caseId] }, { '200': caseDetail }) },
     '/cases/{id}/refuse': { post: op('Refuse at receipt (status 3)', { parameters: [caseId] }, { '200': caseDetail }) },
     '/cases/{id}/audit': { get: op('Step intervals of the case (format=csv|json|xes)', { parameters: [caseId, { name: 'format', in: 'query', schema: { enum: ['csv', 'json', 'xes'] } }] }) },
-    '/calendars': { get: op('Working calendars (stored, over the built-in ones): name, base, version, years with a notice') },
+    '/calendars': {
+      get: op('Working calendars (stored, over the built-in ones): name, base, version, years with a notice'),
+      post: op('Admin: create a unit calendar inheriting from a base; open cases of procedures naming it are recomputed', jsonBody({ type: 'object', required: ['name', 'base'], properties: { name: { type: 'string' }, displayName: { type: 'string' }, base: { type: 'string' }, weeklyHours: { type: 'object' } } }), { '201': { description: 'As PUT /calendars/{name}/years/{year}' }, '422': problem }),
+    },
     '/calendars/{name}': { get: op('One calendar with its exceptional days of a year (days off on weekdays, worked weekend days, with reason and notice number)', { parameters: [calendarName, { name: 'year', in: 'query', schema: { type: 'integer' } }] }) },
     '/calendars/{name}/years/{year}': {
       put: op(

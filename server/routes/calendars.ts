@@ -1,6 +1,7 @@
 /**
  * Working calendars (paths absolute; mount with `app.route('/', calendarRoutes(deps))`):
  * - GET /api/calendars — every calendar (any user: forms and the editor show appointments);
+ * - POST /api/calendars — a new unit calendar inheriting from a base (admin);
  * - GET /api/calendars/:name?year=YYYY — one calendar with its exceptional days of the year;
  * - PUT /api/calendars/:name/years/:year — replace the year's official notice (admin);
  * - PUT /api/calendars/:name/weekly-hours — office hours of a unit calendar (admin).
@@ -12,7 +13,7 @@ import { z } from 'zod';
 import { principalOrThrow, requireRole, requireUser } from '../auth/access.ts';
 import type { AppEnv } from '../auth/principal.ts';
 import { Problem } from '../errors.ts';
-import { calendarView, listCalendars, setWeeklyHours, setYearNotice } from '../services/calendars.ts';
+import { calendarView, createUnitCalendar, listCalendars, setWeeklyHours, setYearNotice } from '../services/calendars.ts';
 import type { ServiceDeps } from '../services/context.ts';
 import { actorOf } from './cases.ts';
 
@@ -35,8 +36,15 @@ const YearBody = z.strictObject({
   expectedVersion: z.number().int().positive().optional(),
 });
 const WEEKDAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const Weekly = z.partialRecord(z.enum(WEEKDAY_KEYS), Hours);
+const NewBody = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" or "-"'),
+  displayName: Text(300).optional(),
+  base: Text(100),
+  weeklyHours: Weekly.optional(),
+});
 const WeeklyBody = z.strictObject({
-  weeklyHours: z.partialRecord(z.enum(WEEKDAY_KEYS), Hours),
+  weeklyHours: Weekly,
   expectedVersion: z.number().int().positive().optional(),
 });
 
@@ -61,6 +69,18 @@ export function calendarRoutes(deps: ServiceDeps): Hono<AppEnv> {
   const thisYear = (): number => Number(deps.clock.now().slice(0, 4));
 
   app.get('/api/calendars', requireUser(), async (c) => c.json(await listCalendars(deps)));
+
+  app.post('/api/calendars', requireRole('admin'), async (c) => {
+    const principal = principalOrThrow(c.get('principal'));
+    const input = await jsonBody(c, NewBody);
+    const result = await createUnitCalendar(deps, actorOf(c, principal), {
+      name: input.name,
+      base: input.base,
+      ...(input.displayName !== undefined && { displayName: input.displayName }),
+      ...(input.weeklyHours !== undefined && { weeklyHours: input.weeklyHours }),
+    });
+    return c.json(result, 201);
+  });
 
   app.get('/api/calendars/:name', requireUser(), async (c) => c.json(await calendarView(deps, c.req.param('name'), yearOf(c.req.query('year'), thisYear()))));
 

@@ -306,10 +306,10 @@ export async function setYearNotice(deps: ServiceDeps, actor: Actor, name: strin
     ...(input.days !== undefined && { days: input.days }),
     ...(input.breaks !== undefined && { breaks: input.breaks }),
   };
-  return changeCalendar(deps, actor, name, { year, notice: input.notice }, options.expectedVersion, (spec) => ({
-    ...spec,
-    notices: [...(spec.notices ?? []).filter((n) => n.year !== year), notice].sort((a, b) => a.year - b.year),
-  }));
+  return changeCalendar(deps, actor, name, { year, notice: input.notice }, options.expectedVersion, (found) => {
+    const spec = existing(name, found);
+    return { ...spec, notices: [...(spec.notices ?? []).filter((n) => n.year !== year), notice].sort((a, b) => a.year - b.year) };
+  });
 }
 
 /**
@@ -318,10 +318,36 @@ export async function setYearNotice(deps: ServiceDeps, actor: Actor, name: strin
  * open cases using it. The base calendars' hours are national and not edited here.
  */
 export async function setWeeklyHours(deps: ServiceDeps, actor: Actor, name: string, weeklyHours: WeeklyHours, options: { expectedVersion?: number } = {}): Promise<CalendarChangeResult> {
-  return changeCalendar(deps, actor, name, {}, options.expectedVersion, (spec) => {
+  return changeCalendar(deps, actor, name, {}, options.expectedVersion, (found) => {
+    const spec = existing(name, found);
     if (!spec.base) throw new Problem('NOT_ALLOWED', `Calendar ${name} is a base calendar; its office hours are not edited here. Give the unit a calendar that inherits from ${name} and set its hours instead.`);
     return { ...spec, weeklyHours };
   });
+}
+
+/** A new unit calendar: a name, a base to inherit from, and the office hours where it differs. */
+export interface NewCalendarInput {
+  readonly name: string;
+  readonly displayName?: string;
+  readonly base: string;
+  readonly weeklyHours?: WeeklyHours;
+}
+
+/**
+ * Creates a unit calendar that inherits from a base. Procedures that already name it (and so far
+ * computed with the default calendar) compute with it from now on, and their open cases are
+ * recomputed like after any change.
+ */
+export async function createUnitCalendar(deps: ServiceDeps, actor: Actor, input: NewCalendarInput): Promise<CalendarChangeResult> {
+  return changeCalendar(deps, actor, input.name, {}, undefined, (found) => {
+    if (found) throw new Problem('CONFLICT', `Calendar ${input.name} exists already. Change its hours with PUT /api/calendars/${input.name}/weekly-hours or a year with PUT /api/calendars/${input.name}/years/:year.`);
+    return { id: input.name, ...(input.displayName !== undefined && { name: input.displayName }), base: input.base, ...(input.weeklyHours !== undefined && { weeklyHours: input.weeklyHours }) };
+  });
+}
+
+function existing(name: string, spec: CalendarSpec | undefined): CalendarSpec {
+  if (!spec) throw notFound(`Calendar ${name}`);
+  return spec;
 }
 
 function calendarInvalid(message: string, diagnostics: readonly Diagnostic[]): EngineError {
@@ -334,7 +360,7 @@ async function changeCalendar(
   name: string,
   context: { year?: number; notice?: string },
   expectedVersion: number | undefined,
-  edit: (spec: CalendarSpec) => CalendarSpec,
+  edit: (spec: CalendarSpec | undefined) => CalendarSpec,
 ): Promise<CalendarChangeResult> {
   for (let attempt = 1; ; attempt++) {
     const store = calendarStoreFor(deps.db);
@@ -369,15 +395,14 @@ async function changeCalendarIn(
   name: string,
   context: { year?: number; notice?: string },
   expectedVersion: number | undefined,
-  edit: (spec: CalendarSpec) => CalendarSpec,
+  edit: (spec: CalendarSpec | undefined) => CalendarSpec,
 ): Promise<{ result: CalendarChangeResult; specs: Record<string, CalendarSpec>; stamp: string }> {
   const now = deps.clock.now();
   await seedCalendars(trx, now);
   const stored = await loadStoredCalendars(trx);
   const before = specsOf(stored);
   const current = lookupOver(before)(name);
-  if (!current) throw notFound(`Calendar ${name}`);
-  const previousVersion = current.version ?? 1;
+  const previousVersion = current ? (current.version ?? 1) : 0;
   if (expectedVersion !== undefined && expectedVersion !== previousVersion) {
     throw new Problem('STALE_VERSION', `Calendar ${name} changed since you read it (now version ${previousVersion}). Reload it and try again.`, { currentVersion: previousVersion, calendar: name });
   }
@@ -405,7 +430,9 @@ async function changeCalendarIn(
     await trx.insertInto('calendars').values(row).execute();
   }
 
-  const diff = context.year !== undefined ? dayDiff(current, next, before, after, context.year) : { weeklyHours: { before: resolveCalendarSpec(current, lookupOver(before)).weeklyHours, after: resolveCalendarSpec(next, lookupOver(after)).weeklyHours } };
+  // A new calendar replaces the default one for the procedures that already name it.
+  const previousSpec = current ?? lookupOver(before)(DEFAULT_CALENDAR_ID)!;
+  const diff = context.year !== undefined ? dayDiff(previousSpec, next, before, after, context.year) : { weeklyHours: { before: resolveCalendarSpec(previousSpec, lookupOver(before)).weeklyHours, after: resolveCalendarSpec(next, lookupOver(after)).weeklyHours } };
   const bounds = context.year !== undefined ? changedSpan(context.year, affected, before, after) : undefined;
   const recomputed = await recomputeDeadlines(trx, { ...deps, calendars: calendarResolver(after) }, after, affected, bounds, actor, { calendar: name, version: next.version!, ...context });
 
@@ -419,6 +446,7 @@ async function changeCalendarIn(
       calendar: name,
       ...(context.year !== undefined && { year: context.year }),
       ...(context.notice !== undefined && { notice: context.notice }),
+      ...(current === undefined && { created: true }),
       previousVersion,
       version: next.version,
       diff,

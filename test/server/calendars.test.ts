@@ -349,6 +349,34 @@ for (const dialect of DIALECTS) {
       expect((await desk.request('GET', '/api/calendars/vn-one-stop-saturday')).body.version).toBe(2);
     });
 
+    it('should create a unit calendar and recompute the cases of procedures that already name it', async () => {
+      // given a procedure naming a calendar that does not exist yet (so it computes with the default)
+      const unitXml = XML.replace('processRef="thin-slice"', 'processRef="thin-slice-unit"').replace('<bpmn:process id="thin-slice"', '<bpmn:process id="thin-slice-unit" qt:calendar="cb-motcua-sat"');
+      expect((await (await server.login('thietke')).postXml('/api/procedures', unitXml)).status).toBe(201);
+      const c = (await desk.request('POST', '/api/cases', { processId: 'thin-slice-unit', applicant: { name: 'Ngô Văn Dũng' }, channel: 'desk', unitId: 'CB-TTPVHCC' })).body;
+      expect(c.appointmentAt).toBe('2027-03-11T06:30:00.000Z');
+      const body = { name: 'cb-motcua-sat', displayName: 'Một cửa Cao Bằng (sáng thứ Bảy)', base: 'vn-civil-service', weeklyHours: { sat: [['07:30', '11:30']] } };
+      expect((await desk.request('POST', '/api/calendars', body)).status).toBe(403);
+      expect((await admin.request('POST', '/api/calendars', { ...body, base: 'no-such' })).body.code).toBe('DEADLINE_CALENDAR');
+
+      // when the admin creates it with Saturday mornings
+      const created = await admin.request('POST', '/api/calendars', body);
+      expect(created.status, created.text).toBe(201);
+      expect(created.body.calendar).toMatchObject({ name: 'cb-motcua-sat', base: 'vn-civil-service', version: 1, lineage: ['cb-motcua-sat', 'vn-civil-service'] });
+
+      // then the open case counts Saturday 06/03 morning: due Thursday 11/03/2027 08:00
+      expect(created.body.recomputed.count).toBe(1);
+      expect((await desk.request('GET', `/api/cases/${c.id}`)).body.appointmentAt).toBe('2027-03-11T01:00:00.000Z');
+      expect((await admin.request('POST', '/api/calendars', body)).status).toBe(409);
+      const chain = await server.db.db.selectFrom('audit_events').select('data').where('case_id', '=', 'calendar:cb-motcua-sat').execute();
+      expect(JSON.parse(chain[0]!.data)).toMatchObject({ created: true, version: 1, diff: { weeklyHours: { after: { sat: [['07:30', '11:30']] } } } });
+
+      // and closing Saturdays again puts the appointment back
+      const closed = await admin.request('PUT', '/api/calendars/cb-motcua-sat/weekly-hours', { weeklyHours: { sat: [] }, expectedVersion: 1 });
+      expect(closed.status, closed.text).toBe(200);
+      expect((await desk.request('GET', `/api/cases/${c.id}`)).body.appointmentAt).toBe('2027-03-11T06:30:00.000Z');
+    });
+
     it.runIf(dialect === 'postgres')('should make another instance on the same database compute with the changed calendar', async () => {
       // a second server process: its own pool and in-memory calendars, the same schema
       const other = createDb(TEST_PG_URL, { schema: server.db.schema!, poolSize: 2 });
