@@ -14,10 +14,12 @@
  * A change installs the new specs in its own process just before it commits. Advances of a case
  * the change moved are safe: it claims the case's version, so a racing advance either commits
  * first (the change then finds the version taken, starts again and recomputes what the advance
- * opened) or gets 409. What is left is a request on another instance (or, on SQLite, a receipt,
- * which computes its appointment before its transaction) that read the calendars just before the
- * change committed and writes just after: a window of one request. Saving the notice unchanged
- * re-checks every open case (no day changed → no day filter) and repairs such a leftover.
+ * opened) or gets 409. What is left is a request that read the calendars before the change
+ * installed them and writes, after the change's scan, to a case the change did not claim (a new
+ * receipt, which computes its appointment before its transaction, or an advance opening a step):
+ * a window of one request (of up to a second for the scheduler, which `quytrinh serve` refreshes
+ * every second). Saving the notice unchanged re-checks every open case (no day changed → no day
+ * filter) and repairs such a leftover.
  */
 import type { CalendarSpec, DayInfo, DayOverride, Diagnostic, NoticeBreak, WeeklyHours, YearNotice } from '../../engine/index.ts';
 import { BUILTIN_CALENDARS, CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, DEFAULT_CALENDAR_ID, EngineError, createCalendar, resolveCalendarSpec, validateCalendarSpec } from '../../engine/index.ts';
