@@ -9,6 +9,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { authMiddleware } from './auth/middleware.ts';
+import { accessOpenApiPaths } from './auth/openapi.ts';
 import type { AppEnv } from './auth/principal.ts';
 import type { Clock } from './clock.ts';
 import { Problem, problemResponse } from './errors.ts';
@@ -77,7 +78,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
     c.header('x-request-id', requestId);
   });
-  app.get('/api/openapi.json', (c) => c.json(openApiDocument));
+  app.get('/api/openapi.json', (c) => c.json({ ...openApiDocument, paths: { ...openApiDocument.paths, ...accessOpenApiPaths } }));
   app.use('/api/*', deps.authenticate ?? authMiddleware(deps.db, deps.clock));
   // Due instants computed by this request use the calendars as stored now (see services/calendars.ts).
   app.use('/api/*', async (_c, next) => {

@@ -163,6 +163,12 @@ for (const dialect of DIALECTS) {
       expect((await (await server.login('kiemsoat')).get('/api/documents/register?unitId=NOPE&from=2026-03-01&to=2026-03-31')).status).toBe(404);
     });
 
+    it('should describe the document, audit and user routes in the OpenAPI document', async () => {
+      const doc = (await (await server.app.request('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
+      for (const path of ['/cases/{id}/documents/{form}', '/documents/register', '/audit/verify', '/audit/export', '/auth/login', '/users/{id}/tokens']) expect(doc.paths).toHaveProperty([path]);
+      expect(doc.paths).toHaveProperty(['/cases']);
+    });
+
     it('should refuse unknown forms, unknown cases, strangers and anonymous callers', async () => {
       const c = await receive();
       expect((await desk.get(`/api/cases/${c.id}/documents/nope`)).status).toBe(404);
