@@ -330,6 +330,20 @@ for (const dialect of DIALECTS) {
       expect(Date.parse(detail.appointmentAt)).toBeGreaterThan(Date.parse(resumed.body.appointmentAt));
     });
 
+    it('should apply two concurrent edits of one calendar one after the other', async () => {
+      const c = await receive();
+      const [a, b] = await Promise.all([
+        admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027),
+        admin.request('PUT', `${CIVIL}/years/2028`, { notice: '200/TB-BNV', days: [{ date: '2028-03-03', working: false, reason: 'Nghỉ (thử nghiệm)' }] }),
+      ]);
+      expect([a.status, b.status], a.text + b.text).toEqual([200, 200]);
+      const shown = await desk.request('GET', `${CIVIL}?year=2027`);
+      expect(shown.body).toMatchObject({ version: 3, noticeYears: [2025, 2026, 2027, 2028] });
+      expect((await calendarChain()).map((e) => JSON.parse(e.data).version)).toEqual([2, 3]);
+      expect((await desk.request('GET', `/api/cases/${c.id}`)).body.appointmentAt).toBe('2027-03-12T06:30:00.000Z');
+      expect((await admin.request('GET', '/api/audit/verify')).body).toMatchObject({ ok: true });
+    });
+
     it('should receive new cases with the stored calendar', async () => {
       expect((await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027)).status).toBe(200);
       const c = await receive();
