@@ -274,6 +274,17 @@ class Compiler {
     const states: Record<string, StateConfig> = {};
     const on: Record<string, Transition[]> = {};
     // Non-interrupting boundary paths are compiled first so the main flow does not claim their nodes.
+    // A path that runs into the main flow (or another such path) is not a block: token bookkeeping.
+    const claimed = this.reach(start.id, members, undefined);
+    for (const id of members) {
+      const node = this.node(id)!;
+      if (node.kind !== 'BoundaryEvent' || node.interrupting) continue;
+      const path = this.reach(id, members, undefined);
+      if ([...path].some((p) => claimed.has(p))) {
+        this.error('UNSTRUCTURED_SPLIT', `The path of non-interrupting boundary event "${id}" runs into the main flow. End it with its own end event.`, id);
+      }
+      for (const p of path) claimed.add(p);
+    }
     for (const id of members) {
       const node = this.node(id)!;
       if (node.kind === 'BoundaryEvent' && !node.interrupting) this.compileSideRegion(scope, node, members);
@@ -416,8 +427,12 @@ class Compiler {
         idle['on'] = { [`TOKEN.${id}`]: [{ guard: { type: 'joinReady', params: { id, incoming } }, target: ref(fire) }, { actions: [{ type: 'joinArrive', params: { id } }] }] };
         continue;
       }
-      states[id] = this.nodeState(node, ctx);
+      const state = this.nodeState(node, ctx);
+      // A token that arrives while the element is busy waits in context and enters when it is free.
+      state['on'] = { ...((state['on'] as object | undefined) ?? {}), [`TOKEN.${id}`]: { actions: [{ type: 'tokenWait', params: { id } }] } };
+      states[id] = state;
       idle['on'] = { [`TOKEN.${id}`]: { target: ref(id) } };
+      idle['always'] = { guard: { type: 'tokenWaiting', params: { id } }, target: ref(id), actions: [{ type: 'tokenTake', params: { id } }] };
     }
     const tokensId = `${scope.id}__tokens`;
     return {

@@ -22,6 +22,8 @@ export interface CaseContext {
   /** The last end event reached: when the machine is done, the case ended there. */
   /** Token bookkeeping (unstructured scopes): arrivals per join and incoming flow. */
   readonly tokens?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Token bookkeeping: tokens waiting for a busy element, per element id. */
+  readonly waiting?: Readonly<Record<string, number>>;
   /** Token bookkeeping: tokens alive per scope id; the scope ends at zero. */
   readonly live?: Readonly<Record<string, number>>;
   readonly endedAt?: { readonly id: string; readonly result: 'completed' | 'terminated' | 'error'; readonly errorCode?: string };
@@ -106,6 +108,7 @@ export const caseSetup = setup({
       event.errorCode !== undefined && (params.code === undefined || params.code === event.errorCode),
     joinReady: ({ context, event }: Args, params: { id: string; incoming: readonly string[] }) =>
       params.incoming.every((f) => (context.tokens?.[params.id]?.[f] ?? 0) + (event.flow === f ? 1 : 0) >= 1),
+    tokenWaiting: ({ context }: Args, params: { id: string }) => (context.waiting?.[params.id] ?? 0) > 0,
     noLiveTokens: ({ context }: Args, params: { scope: string }) => (context.live?.[params.scope] ?? 0) <= 0,
     miEmpty: ({ context }: Args, params: { id: string }) => (context.mi[params.id]?.items.length ?? 0) === 0,
     miWillFinish: ({ context, event }: Args, params: { id: string; completionCondition?: string }) => {
@@ -140,6 +143,8 @@ export const caseSetup = setup({
       live: { ...context.live, [params.scope]: (context.live?.[params.scope] ?? 0) + params.delta },
     })),
     liveSet: assign(({ context }: Args, params: { scope: string; value: number }) => ({ live: { ...context.live, [params.scope]: params.value } })),
+    tokenWait: assign(({ context }: Args, params: { id: string }) => ({ waiting: { ...context.waiting, [params.id]: (context.waiting?.[params.id] ?? 0) + 1 } })),
+    tokenTake: assign(({ context }: Args, params: { id: string }) => ({ waiting: { ...context.waiting, [params.id]: (context.waiting?.[params.id] ?? 0) - 1 } })),
     joinArrive: assign(({ context, event }: Args, params: { id: string }) => {
       if (!event.flow) return {};
       const counts = context.tokens?.[params.id] ?? {};

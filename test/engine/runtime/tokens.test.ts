@@ -70,3 +70,21 @@ describe('token bookkeeping', () => {
     expect(state.active).toEqual([]);
   });
 });
+
+describe('token bookkeeping with a boundary path merging into the main flow', () => {
+  it('should run the merged step once per token, one after the other, then end', () => {
+    const defs = definitions([start('S'), user('A'), boundary('T', 'A', timer(), false), user('Remind'), xor('M'), user('B'), end('E')],
+      [['S', 'A'], ['A', 'M'], ['T', 'Remind'], ['Remind', 'M'], ['M', 'B'], ['B', 'E']]);
+    const { compiled, diagnostics } = compileProcess(defs);
+    expect(diagnostics.map((d) => d.code)).toEqual(['TOKEN_BOOKKEEPING']);
+    let state = startCase(compiled!, { data: {}, now: NOW });
+    const open: string[][] = [];
+    for (const event of [{ type: 'TIMER', timerKey: 'T' }, { type: 'COMPLETE', stepKey: 'Remind' }, { type: 'COMPLETE', stepKey: 'A' }, { type: 'COMPLETE', stepKey: 'B' }, { type: 'COMPLETE', stepKey: 'B@2' }] as const) {
+      state = advanceCase(compiled!, JSON.parse(JSON.stringify(state.snapshot)), event, NOW);
+      open.push(state.openSteps.map((s) => s.stepKey));
+    }
+    // The second token waits while B is busy, then B runs again (B@2).
+    expect(open).toEqual([['A', 'Remind'], ['A', 'B'], ['B'], ['B@2'], []]);
+    expect(state.ended?.endEventId).toBe('E');
+  });
+});
