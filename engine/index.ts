@@ -31,7 +31,7 @@ export { translateExpression, juelToFeel, feelSyntaxError } from './bpmn/express
 export type { Translation } from './bpmn/expression.ts';
 
 // --- Compilation and runtime (engine/compile, engine/runtime) ---
-export { compileProcess, selectProcess } from './compile/compile.ts';
+export { compileProcess, selectProcess, loadCompiled } from './compile/compile.ts';
 export type { CompileResult } from './compile/compile.ts';
 export type { CompiledProcess, ElementInfo, Listener, WaitKind } from './compile/types.ts';
 export { evaluateFeel, feelHolds } from './compile/feel.ts';

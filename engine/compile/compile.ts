@@ -41,6 +41,30 @@ interface Scope {
 const MACHINE_CACHE_SIZE = 512;
 const machineCache = new Map<string, CompiledProcess['machine']>();
 
+/** The machine for a config, shared by every compile (or load) with the same hash. */
+function machineFor(hash: string, config: Readonly<Record<string, unknown>>): CompiledProcess['machine'] {
+  let machine = machineCache.get(hash);
+  if (!machine) {
+    machine = (caseSetup.createMachine as (config: unknown) => CompiledProcess['machine'])({
+      ...config,
+      context: ({ input }: { input: { data?: Record<string, unknown> } | undefined }) => ({ data: { ...(input?.data ?? {}) }, mi: {} }),
+    });
+    machineCache.set(hash, machine);
+    if (machineCache.size > MACHINE_CACHE_SIZE) machineCache.delete(machineCache.keys().next().value!);
+  }
+  return machine;
+}
+
+/**
+ * Rebuilds a compiled process from what a server stored at deploy time (everything but the
+ * machine), so open cases keep running on exactly the config they started with even after the
+ * compiler changes. Guards and actions are bound by name to today's `caseSetup`.
+ * @example const compiled = loadCompiled(JSON.parse(row.compiledJson));
+ */
+export function loadCompiled(stored: Omit<CompiledProcess, 'machine'>): CompiledProcess {
+  return { ...stored, machine: machineFor(stored.hash, stored.config) };
+}
+
 /** Escapes an element id for an XState `#id` target (dots and backslashes are path syntax). */
 function ref(id: string): string {
   return `#${id.replace(/[\\.]/g, (m) => `\\${m}`)}`;
@@ -102,15 +126,7 @@ class Compiler {
     const config: StateConfig = { id: this.process.id, ...body };
     const fingerprint = canonicalJson({ processId: this.process.id, config, elements: this.elements, procedure: this.process.procedure });
     const hash = sha256Hex(fingerprint);
-    let machine = machineCache.get(hash);
-    if (!machine) {
-      machine = (caseSetup.createMachine as (config: unknown) => CompiledProcess['machine'])({
-        ...(config as object),
-        context: ({ input }: { input: { data?: Record<string, unknown> } | undefined }) => ({ data: { ...(input?.data ?? {}) }, mi: {} }),
-      });
-      machineCache.set(hash, machine);
-      if (machineCache.size > MACHINE_CACHE_SIZE) machineCache.delete(machineCache.keys().next().value!);
-    }
+    const machine = machineFor(hash, config);
     const compiled: CompiledProcess = {
       processId: this.process.id, name: this.process.name, hash, config, elements: this.elements, procedure: this.process.procedure, model: this.process, machine,
     };

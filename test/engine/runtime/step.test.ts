@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { compileProcess } from '../../../engine/compile/compile.ts';
+import { compileProcess, loadCompiled } from '../../../engine/compile/compile.ts';
 import { advanceCase, startCase } from '../../../engine/runtime/step.ts';
 import { isEngineError, InvalidTransitionError } from '../../../engine/errors.ts';
 import type { CompiledProcess } from '../../../engine/compile/types.ts';
@@ -159,5 +159,17 @@ describe('advanceCase', () => {
     expect((started.snapshot.machine as { value: unknown }).value).toEqual({ Split: { F_Split_A: 'A', F_Split_B: 'B' } });
     const next = advanceCase(compiled, started.snapshot, { type: 'COMPLETE', stepKey: 'A' }, NOW);
     expect((next.snapshot.machine as { value: unknown }).value).toEqual({ Split: { F_Split_A: 'Join', F_Split_B: 'B' } });
+  });
+});
+
+describe('loadCompiled', () => {
+  it('should rebuild a stored compiled process that continues a case started on it', () => {
+    const compiled = review();
+    const { machine: _machine, ...stored } = compiled;
+    const loaded = loadCompiled(JSON.parse(JSON.stringify(stored)));
+    expect(loaded.hash).toBe(compiled.hash);
+    const started = startCase(compiled, { data: {}, now: NOW });
+    const next = advanceCase(loaded, JSON.parse(JSON.stringify(started.snapshot)), { type: 'COMPLETE', stepKey: 'Receive' }, NOW);
+    expect(next.active).toEqual(['Review']);
   });
 });
