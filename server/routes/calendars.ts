@@ -5,7 +5,8 @@
  * - GET /api/calendars/:name?year=YYYY — one calendar with its exceptional days of the year;
  * - PUT /api/calendars/:name/years/:year — replace the year's official notice (admin);
  * - PUT /api/calendars/:name/weekly-hours — office hours of a unit calendar (admin).
- * A change recomputes the due instants of the open cases using the calendar (services/calendars.ts).
+ * A change recomputes the due instants of the open cases using the calendar (services/calendars.ts);
+ * `?dryRun=true` on any of the changes reports what it would do (diff, cases that would move) and stores nothing.
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
@@ -58,6 +59,14 @@ async function jsonBody<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Pro
   return schema.parse(json);
 }
 
+/** `?dryRun=true`: validate and report what the change would do, store nothing. */
+function dryRunOf(c: Context<AppEnv>): { dryRun?: boolean } {
+  const value = c.req.query('dryRun');
+  if (value === undefined || value === 'false') return {};
+  if (value === 'true' || value === '') return { dryRun: true };
+  throw new Problem('VALIDATION', 'dryRun must be true or false.');
+}
+
 function yearOf(text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
   if (!/^\d{4}$/.test(text)) throw new Problem('VALIDATION', `The year "${text}" must be four digits, e.g. 2027.`);
@@ -73,13 +82,18 @@ export function calendarRoutes(deps: ServiceDeps): Hono<AppEnv> {
   app.post('/api/calendars', requireRole('admin'), async (c) => {
     const principal = principalOrThrow(c.get('principal'));
     const input = await jsonBody(c, NewBody);
-    const result = await createUnitCalendar(deps, actorOf(c, principal), {
-      name: input.name,
-      base: input.base,
-      ...(input.displayName !== undefined && { displayName: input.displayName }),
-      ...(input.weeklyHours !== undefined && { weeklyHours: input.weeklyHours }),
-    });
-    return c.json(result, 201);
+    const result = await createUnitCalendar(
+      deps,
+      actorOf(c, principal),
+      {
+        name: input.name,
+        base: input.base,
+        ...(input.displayName !== undefined && { displayName: input.displayName }),
+        ...(input.weeklyHours !== undefined && { weeklyHours: input.weeklyHours }),
+      },
+      dryRunOf(c),
+    );
+    return c.json(result, result.dryRun ? 200 : 201);
   });
 
   app.get('/api/calendars/:name', requireUser(), async (c) => c.json(await calendarView(deps, c.req.param('name'), yearOf(c.req.query('year'), thisYear()))));
@@ -88,14 +102,14 @@ export function calendarRoutes(deps: ServiceDeps): Hono<AppEnv> {
     const principal = principalOrThrow(c.get('principal'));
     const year = yearOf(c.req.param('year'), thisYear());
     const { expectedVersion, ...notice } = await jsonBody(c, YearBody);
-    const result = await setYearNotice(deps, actorOf(c, principal), c.req.param('name'), year, notice, expectedVersion !== undefined ? { expectedVersion } : {});
+    const result = await setYearNotice(deps, actorOf(c, principal), c.req.param('name'), year, notice, { ...dryRunOf(c), ...(expectedVersion !== undefined && { expectedVersion }) });
     return c.json(result);
   });
 
   app.put('/api/calendars/:name/weekly-hours', requireRole('admin'), async (c) => {
     const principal = principalOrThrow(c.get('principal'));
     const { expectedVersion, weeklyHours } = await jsonBody(c, WeeklyBody);
-    const result = await setWeeklyHours(deps, actorOf(c, principal), c.req.param('name'), weeklyHours, expectedVersion !== undefined ? { expectedVersion } : {});
+    const result = await setWeeklyHours(deps, actorOf(c, principal), c.req.param('name'), weeklyHours, { ...dryRunOf(c), ...(expectedVersion !== undefined && { expectedVersion }) });
     return c.json(result);
   });
 

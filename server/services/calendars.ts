@@ -272,12 +272,29 @@ export interface RecomputedCase {
 }
 
 export interface CalendarChangeResult {
+  /** True when nothing was stored: the result shows what the change would do. */
+  readonly dryRun: boolean;
   readonly calendar: CalendarView;
   /** Warnings of the validation (the change was stored). */
   readonly diagnostics: readonly Diagnostic[];
   readonly diff: DayDiff | { readonly weeklyHours: { readonly before: WeeklyHours; readonly after: WeeklyHours } };
   /** Open cases whose due instants moved (all of them are in the audit; the list stops at 100). */
   readonly recomputed: { readonly count: number; readonly cases: readonly RecomputedCase[] };
+}
+
+/** How a change is made: against the version the admin read, and/or only as a preview. */
+export interface ChangeOptions {
+  /** The calendar version the admin edited; a newer one is refused with 409 STALE_VERSION. */
+  readonly expectedVersion?: number;
+  /** Computes everything (validation, diff, the cases that would move) and rolls it back. */
+  readonly dryRun?: boolean;
+}
+
+/** Carries a dry run's result out of its transaction, which it rolls back. */
+class DryRunRollback extends Error {
+  constructor(readonly result: CalendarChangeResult) {
+    super('dry run');
+  }
 }
 
 const MAX_ATTEMPTS = 5;
@@ -290,7 +307,7 @@ const LISTED_CASES = 100;
  *
  * @example await setYearNotice(deps, actor, 'vn-civil-service', 2027, { notice: '1/TB-BNV', days: [{ date: '2027-03-03', working: false, reason: 'Nghỉ' }] });
  */
-export async function setYearNotice(deps: ServiceDeps, actor: Actor, name: string, year: number, input: YearNoticeInput, options: { expectedVersion?: number } = {}): Promise<CalendarChangeResult> {
+export async function setYearNotice(deps: ServiceDeps, actor: Actor, name: string, year: number, input: YearNoticeInput, options: ChangeOptions = {}): Promise<CalendarChangeResult> {
   checkYear(year);
   const outside = [...(input.days ?? []).map((d) => d.date), ...Object.values(input.holidays ?? {}).flat()].filter((date) => !date.startsWith(`${year}-`));
   if (outside.length) {
@@ -308,7 +325,7 @@ export async function setYearNotice(deps: ServiceDeps, actor: Actor, name: strin
     ...(input.days !== undefined && { days: input.days }),
     ...(input.breaks !== undefined && { breaks: input.breaks }),
   };
-  return changeCalendar(deps, actor, name, { year, notice: input.notice }, options.expectedVersion, (found) => {
+  return changeCalendar(deps, actor, name, { year, notice: input.notice }, options, (found) => {
     const spec = existing(name, found);
     return { ...spec, notices: [...(spec.notices ?? []).filter((n) => n.year !== year), notice].sort((a, b) => a.year - b.year) };
   });
@@ -319,8 +336,8 @@ export async function setYearNotice(deps: ServiceDeps, actor: Actor, name: strin
  * given keep the base's hours, an empty list makes the weekday a rest day) and recomputes the
  * open cases using it. The base calendars' hours are national and not edited here.
  */
-export async function setWeeklyHours(deps: ServiceDeps, actor: Actor, name: string, weeklyHours: WeeklyHours, options: { expectedVersion?: number } = {}): Promise<CalendarChangeResult> {
-  return changeCalendar(deps, actor, name, {}, options.expectedVersion, (found) => {
+export async function setWeeklyHours(deps: ServiceDeps, actor: Actor, name: string, weeklyHours: WeeklyHours, options: ChangeOptions = {}): Promise<CalendarChangeResult> {
+  return changeCalendar(deps, actor, name, {}, options, (found) => {
     const spec = existing(name, found);
     if (!spec.base) throw new Problem('NOT_ALLOWED', `Calendar ${name} is a base calendar; its office hours are not edited here. Give the unit a calendar that inherits from ${name} and set its hours instead.`);
     return { ...spec, weeklyHours };
@@ -340,8 +357,8 @@ export interface NewCalendarInput {
  * computed with the default calendar) compute with it from now on, and their open cases are
  * recomputed like after any change.
  */
-export async function createUnitCalendar(deps: ServiceDeps, actor: Actor, input: NewCalendarInput): Promise<CalendarChangeResult> {
-  return changeCalendar(deps, actor, input.name, {}, undefined, (found) => {
+export async function createUnitCalendar(deps: ServiceDeps, actor: Actor, input: NewCalendarInput, options: Pick<ChangeOptions, 'dryRun'> = {}): Promise<CalendarChangeResult> {
+  return changeCalendar(deps, actor, input.name, {}, options, (found) => {
     if (found) throw new Problem('CONFLICT', `Calendar ${input.name} exists already. Change its hours with PUT /api/calendars/${input.name}/weekly-hours or a year with PUT /api/calendars/${input.name}/years/:year.`);
     return { id: input.name, ...(input.displayName !== undefined && { name: input.displayName }), base: input.base, ...(input.weeklyHours !== undefined && { weeklyHours: input.weeklyHours }) };
   });
@@ -361,15 +378,17 @@ async function changeCalendar(
   actor: Actor,
   name: string,
   context: { year?: number; notice?: string },
-  expectedVersion: number | undefined,
+  options: ChangeOptions,
   edit: (spec: CalendarSpec | undefined) => CalendarSpec,
 ): Promise<CalendarChangeResult> {
+  const { expectedVersion, dryRun = false } = options;
   for (let attempt = 1; ; attempt++) {
     const store = calendarStoreFor(deps.db);
     let installed = false;
     try {
       return await deps.db.db.transaction().execute(async (trx) => {
         const outcome = await changeCalendarIn(trx, deps, actor, name, context, expectedVersion, edit);
+        if (dryRun) throw new DryRunRollback({ ...outcome.result, dryRun: true });
         // Installed before the commit: on SQLite the next transaction of this process, which can
         // only start after the commit, already computes with the new calendar.
         store.install(outcome.specs, outcome.stamp);
@@ -377,6 +396,7 @@ async function changeCalendar(
         return outcome.result;
       });
     } catch (error) {
+      if (error instanceof DryRunRollback) return error.result;
       if (installed) {
         // The commit failed after the install: back to what the table holds (or, failing that, at the next request).
         store.invalidate();
@@ -463,6 +483,7 @@ async function changeCalendarIn(
   const view = await calendarView({ db: { ...deps.db, db: trx } }, name, context.year ?? Number(now.slice(0, 4)));
   return {
     result: {
+      dryRun: false,
       calendar: view,
       diagnostics: diagnostics.filter((d) => d.severity !== 'error'),
       diff,

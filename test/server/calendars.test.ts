@@ -344,6 +344,23 @@ for (const dialect of DIALECTS) {
       expect((await admin.request('GET', '/api/audit/verify')).body).toMatchObject({ ok: true });
     });
 
+    it('should preview a change with dryRun and store nothing', async () => {
+      const c = await receive();
+      const preview = await admin.request('PUT', `${CIVIL}/years/2027?dryRun=true`, DAY_OFF_2027);
+      expect(preview.status, preview.text).toBe(200);
+      expect(preview.body).toMatchObject({ dryRun: true, calendar: { version: 2 }, recomputed: { count: 1, cases: [{ caseId: c.id, appointmentAt: '2027-03-12T06:30:00.000Z' }] } });
+      expect((await desk.request('GET', CIVIL)).body.version).toBe(1);
+      expect((await desk.request('GET', `/api/cases/${c.id}`)).body).toMatchObject({ caseVersion: c.caseVersion, appointmentAt: c.appointmentAt });
+      expect(await calendarChain()).toEqual([]);
+      // the process still computes with the stored calendar
+      expect((await receive()).appointmentAt).toBe(c.appointmentAt);
+      const invalid = await admin.request('PUT', `${CIVIL}/years/2027?dryRun=true`, { ...DAY_OFF_2027, days: [{ date: '2027-02-30', working: false, reason: 'x' }] });
+      expect(invalid.body.code).toBe('DEADLINE_CALENDAR');
+      const created = await admin.request('POST', '/api/calendars?dryRun=true', { name: 'preview-only', base: 'vn-civil-service' });
+      expect(created.status).toBe(200);
+      expect((await desk.request('GET', '/api/calendars/preview-only')).status).toBe(404);
+    });
+
     it('should receive new cases with the stored calendar', async () => {
       expect((await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027)).status).toBe(200);
       const c = await receive();
