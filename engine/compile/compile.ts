@@ -528,9 +528,13 @@ class Compiler {
     const eventType = this.boundaryEventType(boundary);
     if (!eventType) return;
     this.compileFragment(scope, boundary.id, path, undefined, states, new Set(), `${boundary.id}~`);
+    if (boundary.trigger.kind === 'timer' && boundary.trigger.timer.kind === 'cycle') {
+      // A cycle timer listens again once its path has run (the server schedules the next occurrence).
+      for (const state of Object.values(states)) if (state['type'] === 'final') state['always'] = { target: ref(`${boundary.id}~idle`) };
+    }
     scope.sideRegions[`${boundary.id}~`] = {
       initial: '__idle',
-      states: { __idle: { type: 'final', on: { [eventType]: { ...this.listenerGuard(boundary), target: ref(boundary.id) } } }, ...states },
+      states: { __idle: { id: `${boundary.id}~idle`, type: 'final', on: { [eventType]: { ...this.listenerGuard(boundary), target: ref(boundary.id) } } }, ...states },
     };
   }
 

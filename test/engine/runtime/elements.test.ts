@@ -118,3 +118,22 @@ describe('call activity ending in an error', () => {
     expect(dryRun(defs, { extraDefinitions: [child] }).endEvent).toBe('ERefused');
   });
 });
+
+describe('non-interrupting cycle timer', () => {
+  it('should fire again after its path has run, while the host stays open', () => {
+    const cycle = { kind: 'timer' as const, timer: { kind: 'cycle' as const, expression: 'R/P1D' } };
+    const defs = definitions([start('S'), user('Handle'), boundary('Daily', 'Handle', cycle, false), user('Remind'), end('E'), end('Reminded')],
+      [['S', 'Handle'], ['Handle', 'E'], ['Daily', 'Remind'], ['Remind', 'Reminded']]);
+    const compiled = compile(defs);
+    let state = startCase(compiled, { data: {}, now: NOW });
+    for (let round = 1; round <= 2; round++) {
+      expect(state.waiting?.timers.map((t) => t.timerKey)).toEqual(['Daily']);
+      state = advanceCase(compiled, state.snapshot, { type: 'TIMER', timerKey: 'Daily' }, NOW);
+      expect(state.waiting?.timers).toEqual([]);
+      state = advanceCase(compiled, state.snapshot, { type: 'COMPLETE', stepKey: round === 1 ? 'Remind' : 'Remind@2' }, NOW);
+      expect(state.effects).toContainEqual({ type: 'timerScheduled', timerKey: 'Daily', elementId: 'Daily', timer: cycle.timer });
+    }
+    state = advanceCase(compiled, state.snapshot, { type: 'COMPLETE', stepKey: 'Handle' }, NOW);
+    expect(state.ended?.endEventId).toBe('E');
+  });
+});
