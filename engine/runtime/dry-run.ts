@@ -99,7 +99,10 @@ function run(definitions: DefinitionsModel, options: DryRunOptions, depth: numbe
       };
     }
     const event = nextEvent(result, compiled.processId, definitions, options, depth, visits, diagnostics);
-    if (!event) return stop('DRY_RUN_STUCK', `Nothing can move: the case waits at ${result.active.join(', ') || 'nothing'} with no step, timer or message to deliver. Check the joins and event definitions there.`, result.active);
+    if (!event) {
+      const marking = markingOf(result);
+      return stop('DRY_RUN_STUCK', `Nothing can move: the case waits at ${marking.join(', ') || 'nothing'} with no step, timer or message to deliver. Check the joins and event definitions there.`, marking);
+    }
     try {
       result = advanceCase(compiled, result.snapshot, event, NOW);
     } catch (error) {
@@ -109,6 +112,13 @@ function run(definitions: DefinitionsModel, options: DryRunOptions, depth: numbe
     path.push(...(result.path ?? []));
   }
   return stop('DRY_RUN_LOOP', `No end after ${maxSteps} events: the case loops through ${[...new Set(path.slice(-20))].join(', ')}. Choose other outcomes with --outcomes or check the loop's exit condition.`, result.active);
+}
+
+/** Active elements plus the joins where tokens wait (token bookkeeping keeps those in context). */
+function markingOf(result: StepResult): string[] {
+  const context = (result.snapshot.machine as { context?: { tokens?: Record<string, Record<string, number>> } }).context;
+  const joins = Object.entries(context?.tokens ?? {}).filter(([, counts]) => Object.values(counts).some((n) => n > 0)).map(([id]) => id);
+  return [...result.active, ...joins];
 }
 
 function nextEvent(

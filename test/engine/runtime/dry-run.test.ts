@@ -70,6 +70,7 @@ describe('dryRun', () => {
     const result = dryRun(defs, { variables: { a: true } });
     expect(result.completed).toBe(false);
     expect(result.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['TOKEN_BOOKKEEPING', 'DRY_RUN_STUCK', 'DEADLOCK']));
+    expect(result.marking).toEqual(['Join']);
   });
 
   it('should give the appointment from the calendar for a receipt instant', async () => {
