@@ -23,7 +23,7 @@
  */
 import type { CalendarSpec, DayInfo, DayOverride, Diagnostic, NoticeBreak, WeeklyHours, YearNotice } from '../../engine/index.ts';
 import { BUILTIN_CALENDARS, CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, DEFAULT_CALENDAR_ID, EngineError, createCalendar, resolveCalendarSpec, validateCalendarSpec } from '../../engine/index.ts';
-import type { Norm } from '../../engine/index.ts';
+import type { WorkingCalendar as EngineCalendar, Norm } from '../../engine/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { Problem, notFound } from '../errors.ts';
 import { fromJson, toDbInstant } from '../storage/db.ts';
@@ -42,6 +42,8 @@ import type { CalendarResolver } from './ports.ts';
 export interface CalendarStore {
   /** The services' port (synchronous): a stored calendar by name, else a built-in one, else the default. */
   readonly resolve: CalendarResolver;
+  /** The engine's calendar (luxon results, day tables) that `resolve` picks for a name: for design-time plans and previews. */
+  engineCalendar(name: string | undefined): EngineCalendar;
   /** Loads the table on first use (seeding the built-in calendars into an empty table); afterwards reloads when another instance changed it. */
   refresh(): Promise<void>;
   /** Puts specs just committed by this process in place. */
@@ -78,6 +80,8 @@ function stampOf(rows: readonly { name: string; updated_at: string }[]): string 
 
 function createCalendarStore(handle: DbHandle, now: () => string): CalendarStore {
   let current = calendarResolver({});
+  let specs: Readonly<Record<string, CalendarSpec>> = {};
+  const engineCalendars = new Map<string, EngineCalendar>();
   let stamp: string | undefined;
   let inFlight: Promise<void> | undefined;
   // `skipLocked` is set exactly when several server instances may share the database.
@@ -85,6 +89,15 @@ function createCalendarStore(handle: DbHandle, now: () => string): CalendarStore
 
   const store: CalendarStore = {
     resolve: (name) => current(name),
+    engineCalendar(name) {
+      const id = effectiveCalendarId(specs, name);
+      let calendar = engineCalendars.get(id);
+      if (!calendar) {
+        calendar = createCalendar(lookupOver(specs)(id)!, lookupOver(specs));
+        engineCalendars.set(id, calendar);
+      }
+      return calendar;
+    },
     refresh() {
       if (stamp !== undefined && !shared) return Promise.resolve();
       // Concurrent requests share one check instead of each sending the same query.
@@ -103,8 +116,10 @@ function createCalendarStore(handle: DbHandle, now: () => string): CalendarStore
       })();
       return inFlight;
     },
-    install(specs, newStamp) {
-      current = calendarResolver(specs);
+    install(newSpecs, newStamp) {
+      current = calendarResolver(newSpecs);
+      specs = newSpecs;
+      engineCalendars.clear();
       stamp = newStamp;
     },
     invalidate() {

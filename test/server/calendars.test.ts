@@ -3,6 +3,7 @@ import { VN_CIVIL_SERVICE, createCalendar } from '../../engine/index.ts';
 import type { CalendarSpec } from '../../engine/index.ts';
 import { createApp } from '../../server/app.ts';
 import { DEMO_PASSWORD } from '../../server/auth/demo.ts';
+import { calendarStoreFor } from '../../server/services/calendars.ts';
 import { createDb } from '../../server/storage/db.ts';
 import { repoFile, startTestServer } from '../helpers/app.ts';
 import type { TestServer } from '../helpers/app.ts';
@@ -362,9 +363,14 @@ for (const dialect of DIALECTS) {
     });
 
     it('should receive new cases with the stored calendar', async () => {
+      const store = calendarStoreFor(server.db);
+      expect(store.engineCalendar(undefined).dayInfo('2027-03-03').working).toBe(true);
       expect((await admin.request('PUT', `${CIVIL}/years/2027`, DAY_OFF_2027)).status).toBe(200);
       const c = await receive();
       expect(c.appointmentAt).toBe('2027-03-12T06:30:00.000Z');
+      // the engine's own calendar (design-time plans) follows too
+      expect(store.engineCalendar(undefined).dayInfo('2027-03-03')).toMatchObject({ working: false, notice: '123/TB-BNV' });
+      expect(store.engineCalendar('no-such').id).toBe('vn-civil-service');
     });
 
     it('should set the office hours of a unit calendar, not of a base calendar', async () => {
