@@ -16,6 +16,8 @@ import { ensureDemoUsers } from '../server/auth/demo.ts';
 import { createApiToken, findUserByUsername } from '../server/auth/store.ts';
 import { systemClock } from '../server/clock.ts';
 import { deployProcedures } from '../server/services/procedures.ts';
+import { sql } from 'kysely';
+import { listCases } from '../server/services/cases.ts';
 import { createDb } from '../server/storage/db.ts';
 import { migrateToLatest } from '../server/storage/migrate.ts';
 
@@ -46,7 +48,52 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 }
 
+const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 1_000_000);
+
+/**
+ * The overdue query over many open cases: 1 M synthetic open cases (generated inside SQLite with a
+ * recursive CTE; the bench harness, not the product, writes rows directly), due instants spread
+ * over 2026, then the count of overdue cases and the first page of the overdue list.
+ */
+async function overdueQuery(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'qt-bench-overdue-'));
+  const handle = createDb(join(dir, 'overdue.db'));
+  try {
+    await migrateToLatest(handle);
+    const deps = serviceDeps({ db: handle, clock: { now: () => '2026-07-01T00:00:00.000Z' } });
+    await deployProcedures(deps, { username: 'bench' }, readFileSync(join(import.meta.dirname, '..', 'processes', 'thin-slice', 'thin-slice.bpmn'), 'utf8'));
+    const t0 = performance.now();
+    await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${OPEN_CASES})
+      insert into cases (id, code, process_id, version, unit_id, status_code, clock_state, applicant, channel, received_at, effective_start, appointment_at, due_at, data, snapshot, case_version, apology_count, supplement_rounds, clock, created_at, updated_at)
+      select 'c' || i, 'QT-' || i, 'thin-slice', 1, 'CB-TTPVHCC', 4, 'running', '{"name":"x"}', 'desk',
+        strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i % 180) || ' days'), strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i % 180) || ' days'),
+        strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i % 365) || ' days', '+' || (i % 1440) || ' minutes'),
+        strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i % 365) || ' days', '+' || (i % 1440) || ' minutes'),
+        '{}', '{}', 1, 0, 0, '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'
+      from n`.execute(handle.db);
+    console.log(`overdue: ${OPEN_CASES.toLocaleString('en')} open cases generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const now = deps.clock.now();
+    for (let round = 1; round <= 3; round++) {
+      const c0 = performance.now();
+      const row = await handle.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('ended_at', 'is', null).where('due_at', '<', now).executeTakeFirstOrThrow();
+      const countMs = performance.now() - c0;
+      const l0 = performance.now();
+      const page = await listCases(deps, { overdue: true, limit: 50 });
+      const listMs = performance.now() - l0;
+      console.log(`overdue round ${round}: count ${Number(row.n).toLocaleString('en')} overdue in ${countMs.toFixed(0)} ms; first page of the overdue list (${page.items.length} rows) in ${listMs.toFixed(0)} ms`);
+    }
+  } finally {
+    await handle.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
+  await advancesOverHttp();
+  await overdueQuery();
+}
+
+async function advancesOverHttp(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'qt-bench-'));
   const handle = createDb(join(dir, 'bench.db'));
   await migrateToLatest(handle);

@@ -476,7 +476,7 @@ export interface CaseQuery {
   readonly limit?: number;
 }
 
-/** Lists cases newest first with a keyset cursor (`received_at|id`). */
+/** Lists cases with a keyset cursor: newest first (`received_at|id`), or most urgent first for overdue/due-soon lists (`due_at|id`). */
 export async function listCases(deps: ServiceDeps, query: CaseQuery) {
   const now = deps.clock.now();
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
@@ -497,11 +497,20 @@ export async function listCases(deps: ServiceDeps, query: CaseQuery) {
     const like = `%${query.q.replaceAll('%', '').replaceAll('_', '')}%`;
     q = q.where((eb) => eb.or([eb('code', 'like', like), eb('applicant', 'like', like)]));
   }
+  // Overdue and due-soon lists run most urgent first, straight off the open-cases due index
+  // (newest-first would sort every overdue case before the first page); other lists newest first.
+  const byDue = query.overdue === true || query.dueSoon === true;
+  const key = byDue ? 'due_at' : 'received_at';
   if (query.cursor) {
     const [at, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
-    if (at && id) q = q.where((eb) => eb.or([eb('received_at', '<', at), eb.and([eb('received_at', '=', at), eb('id', '<', id)])]));
+    if (at && id) {
+      q = byDue
+        ? q.where((eb) => eb.or([eb('due_at', '>', at), eb.and([eb('due_at', '=', at), eb('id', '>', id)])]))
+        : q.where((eb) => eb.or([eb('received_at', '<', at), eb.and([eb('received_at', '=', at), eb('id', '<', id)])]));
+    }
   }
-  const rows = await q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const direction = byDue ? 'asc' : 'desc';
+  const rows = await q.orderBy(key, direction).orderBy('id', direction).limit(limit + 1).execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -523,7 +532,7 @@ export async function listCases(deps: ServiceDeps, query: CaseQuery) {
       timeliness: r.timeliness ?? (r.due_at && !r.ended_at ? (r.due_at < now ? 'overdue' : 'withinDeadline') : null),
       caseVersion: r.case_version,
     })),
-    nextCursor: rows.length > limit && last ? Buffer.from(`${last.received_at}|${last.id}`).toString('base64url') : null,
+    nextCursor: rows.length > limit && last ? Buffer.from(`${byDue ? last.due_at : last.received_at}|${last.id}`).toString('base64url') : null,
   };
 }
 

@@ -20,6 +20,23 @@ export interface TestDb extends DbHandle {
 }
 
 /**
+ * kysely's migrator introspects every schema of the database before it takes its lock; when
+ * another test file drops its schema at that moment PostgreSQL answers "schema … does not exist".
+ * That is a race between test files, not a fault of the migration: try again.
+ */
+async function migrateWithRetry(handle: DbHandle): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(handle);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/does not exist/.test(String((error as Error).message))) throw error;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+/**
  * A migrated, empty database of the given dialect.
  *
  * @example const t = await createTestDb('sqlite'); … await t.dispose();
@@ -36,7 +53,7 @@ export async function createTestDb(dialect: Dialect, options: { file?: string; m
   await admin.close();
   // Small pools: many test files (and other suites) share one server's max_connections.
   const handle = createDb(TEST_PG_URL, { schema, poolSize: 4 });
-  if (options.migrate !== false) await migrateToLatest(handle);
+  if (options.migrate !== false) await migrateWithRetry(handle);
   return {
     ...handle,
     schema,

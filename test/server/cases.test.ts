@@ -208,6 +208,19 @@ for (const dialect of DIALECTS) {
       expect((await specialist.get('/api/cases')).body.items).toHaveLength(0);
     });
 
+    it('should list overdue cases most overdue first', async () => {
+      const early = await receive();
+      server.clock.advance(3_600_000);
+      const later = await receive();
+      server.clock.set('2026-03-20T08:00:00+07:00');
+      const reviewer = await server.login('kiemsoat');
+      const overdue = await reviewer.get('/api/cases?overdue=true&limit=1');
+      expect(overdue.body.items.map((i: { id: string }) => i.id)).toEqual([early.id]);
+      const next = await reviewer.get(`/api/cases?overdue=true&limit=1&cursor=${overdue.body.nextCursor}`);
+      expect(next.body.items.map((i: { id: string }) => i.id)).toEqual([later.id]);
+      expect(next.body.items[0].timeliness).toBe('overdue');
+    });
+
     it('should offer step actions only to the officers who may take them', async () => {
       const c = await receive();
       expect(c.actions).toEqual(expect.arrayContaining([{ action: 'complete', stepKey: 'Task_Receive', outcomes: [] }]));
