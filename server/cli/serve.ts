@@ -18,15 +18,17 @@ import { deployProcedures } from '../services/procedures.ts';
 import { DEFAULT_DB_URL, createDb, withStartupLock } from '../storage/db.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { EXIT } from './index.ts';
+import { SIMULATION_LABEL, seedDemoHistory } from './simulate.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-const USAGE = `Usage: quytrinh serve [--port 3000] [--db ./data/quytrinh.db | postgres://…] [--no-editor]
+const USAGE = `Usage: quytrinh serve [--port 3000] [--db ./data/quytrinh.db | postgres://…] [--no-editor] [--no-demo-history]
 
   --port       port to listen on (env PORT; default 3000)
   --db         SQLite file, or a postgres:// URL for several instances (env DATABASE_URL; default ${DEFAULT_DB_URL})
   --processes  folder of *.bpmn procedures deployed on start (default processes/)
   --no-editor  serve the API only (skip building the browser app)
+  --no-demo-history  don't seed the labelled demo case history into an empty database
 `;
 
 /** Every `*.bpmn` file under a folder, sorted. */
@@ -72,7 +74,7 @@ async function deployAll(deps: ServiceDeps, dir: string): Promise<void> {
 export async function run(args: string[]): Promise<number> {
   let options;
   try {
-    options = parseArgs({ args, options: { port: { type: 'string' }, db: { type: 'string' }, processes: { type: 'string' }, 'no-editor': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+    options = parseArgs({ args, options: { port: { type: 'string' }, db: { type: 'string' }, processes: { type: 'string' }, 'no-editor': { type: 'boolean' }, 'no-demo-history': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return EXIT.usage;
@@ -99,6 +101,11 @@ export async function run(args: string[]): Promise<number> {
     return ensureDemoUsers(handle.db, clock.now());
   });
   if (created.length) console.log(formatDemoAccounts(created));
+  if (!options['no-demo-history']) {
+    // Reviewers' pages need real figures on first start; the history is labelled [Mô phỏng] and made only in an empty database.
+    const seeded = await seedDemoHistory(handle, clock.now(), { processesDir });
+    if (seeded) console.log(`seeded a demo history of ${seeded.received} simulated dossiers (labelled ${SIMULATION_LABEL})`);
+  }
 
   const staticDir = options['no-editor'] ? undefined : await buildBrowserApp();
   const app = createApp({ db: handle, clock, ...(staticDir ? { staticDir } : {}) });
