@@ -111,10 +111,16 @@ describe('hostile but well-formed BPMN', () => {
       expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       return performance.now() - started;
     };
+    // The fastest of a few runs: a busy machine slows single runs, never the best one.
+    const fastest = async (count: number, runs: number): Promise<number> => {
+      let best = Infinity;
+      for (let i = 0; i < runs; i++) best = Math.min(best, await timed(count));
+      return best;
+    };
     await timed(1000);
     // when the fan grows fourfold
-    const small = await timed(3000);
-    const large = await timed(12_000);
+    const small = await fastest(3000, 3);
+    const large = await fastest(12_000, 2);
     // then the time grows about fourfold, far from the sixteenfold of a pairwise check
     expect(large / small).toBeLessThan(10);
   }, 60_000);
