@@ -33,13 +33,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`quytrinh: unknown command "${name}"\n\n${usage()}`);
     return EXIT.usage;
   }
-  const module = await command.load().catch((cause: unknown) => {
-    if ((cause as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw cause;
-  });
-  if (!module) {
-    process.stderr.write(`quytrinh: "${name}" is not available in this build\n`);
-    return EXIT.usage;
-  }
+  const module = await command.load();
   return module.run(rest);
 }
