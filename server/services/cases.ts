@@ -540,6 +540,8 @@ export async function listCases(deps: ServiceDeps, query: CaseQuery) {
 export async function inbox(deps: ServiceDeps, roles: readonly { role: string; unitId: string }[], limit = 200) {
   if (roles.length === 0) return [];
   const now = deps.clock.now();
+  // Due soon is judged on the default calendar: an inbox mixes procedures, and the warning needs no more precision.
+  const calendar = deps.calendars(undefined);
   const rows = await deps.db.db
     .selectFrom('case_steps as s')
     .innerJoin('cases as c', 'c.id', 's.case_id')
@@ -560,7 +562,7 @@ export async function inbox(deps: ServiceDeps, roles: readonly { role: string; u
     unitId: r.unit_id,
     openedAt: r.opened_at,
     dueAt: r.due_at,
-    timeliness: r.due_at ? (r.due_at < now ? 'overdue' : 'withinDeadline') : null,
+    timeliness: r.due_at ? classifyOpen(now, r.due_at, calendar, deps.dueSoonMinutes) : null,
     claimedBy: r.claimed_by,
     outcomes: fromJson<string[]>(r.outcomes, []),
     processId: r.process_id,

@@ -208,6 +208,15 @@ for (const dialect of DIALECTS) {
       expect((await specialist.get('/api/cases')).body.items).toHaveLength(0);
     });
 
+    it('should mark inbox steps due soon within a working day of their due instant', async () => {
+      const c = await receive();
+      const item = async () => ((await (await server.login('motcua')).get('/api/inbox')).body as { caseId: string; timeliness: string }[]).find((i) => i.caseId === c.id)!;
+      // Task_Receive: 0.5 working day from Monday 08:00 → due 13:30 (lunch 11:30–13:00)
+      expect((await item()).timeliness).toBe('dueSoon');
+      server.clock.set('2026-03-02T14:00:00+07:00');
+      expect((await item()).timeliness).toBe('overdue');
+    });
+
     it('should list overdue cases most overdue first', async () => {
       const early = await receive();
       server.clock.advance(3_600_000);
