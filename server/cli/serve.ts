@@ -98,14 +98,14 @@ export async function run(args: string[]): Promise<number> {
     // Loads the stored calendars (seeding the built-in ones into an empty table) before anything computes a due instant.
     await deps.refreshCalendars?.();
     await deployAll(deps, processesDir);
-    return ensureDemoUsers(handle.db, clock.now());
+    const accounts = await ensureDemoUsers(handle.db, clock.now());
+    // Reviewers' pages need real figures on first start. Inside the start-up lock, so that of
+    // several instances starting on one empty database exactly one seeds; labelled [Mô phỏng].
+    const seeded = options['no-demo-history'] ? undefined : await seedDemoHistory(handle, clock.now(), { processesDir });
+    return { accounts, seeded };
   });
-  if (created.length) console.log(formatDemoAccounts(created));
-  if (!options['no-demo-history']) {
-    // Reviewers' pages need real figures on first start; the history is labelled [Mô phỏng] and made only in an empty database.
-    const seeded = await seedDemoHistory(handle, clock.now(), { processesDir });
-    if (seeded) console.log(`seeded a demo history of ${seeded.received} simulated dossiers (labelled ${SIMULATION_LABEL})`);
-  }
+  if (created.accounts.length) console.log(formatDemoAccounts(created.accounts));
+  if (created.seeded) console.log(`seeded a demo history of ${created.seeded.received} simulated dossiers (labelled ${SIMULATION_LABEL})`);
 
   const staticDir = options['no-editor'] ? undefined : await buildBrowserApp();
   const app = createApp({ db: handle, clock, ...(staticDir ? { staticDir } : {}) });
