@@ -152,7 +152,7 @@ describe('quytrinh audit verify / export / backup (SQLite file)', { timeout: 120
   });
 });
 
-describe.runIf(DIALECTS.includes('postgres'))('quytrinh backup / audit verify (PostgreSQL)', { timeout: 120_000 }, () => {
+if (DIALECTS.includes('postgres')) describe('quytrinh backup / audit verify (PostgreSQL)', { timeout: 120_000 }, () => {
   it('should write a pg_dump archive and verify the chains through a postgres:// URL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'quytrinh-pg-'));
     try {
