@@ -54,6 +54,39 @@ describe('quytrinh serve (SQLite file)', () => {
       expect(await server.stop('SIGINT')).toBe(0);
     }
   });
+
+  it('should keep a pending timer across a restart and fire it once afterwards', async () => {
+    // given a case whose 2-second timer is pending when the server stops
+    const first = await startServe(['--db', db, '--no-editor', '--no-demo-history']);
+    let caseId: string;
+    try {
+      const designer = await login(first.port, 'thietke');
+      expect((await designer.post('/api/procedures', repoFile('test/server/fixtures/short-timer.bpmn'), 'text/xml')).status).toBe(201);
+      const desk = await login(first.port, 'motcua');
+      const res = await desk.post('/api/cases', { processId: 'server-short-timer', applicant: { name: 'Khởi động lại' }, channel: 'online', unitId: 'CB-TTPVHCC' });
+      caseId = ((await res.json()) as { id: string }).id;
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    await new Promise((r) => setTimeout(r, 2500));
+    // when a new process starts on the same file
+    const second = await startServe(['--db', db, '--no-editor', '--no-demo-history']);
+    try {
+      const desk = await login(second.port, 'motcua');
+      let detail: { history: { type: string }[]; openSteps: { elementId: string }[] } = { history: [], openSteps: [] };
+      for (let i = 0; i < 20 && !detail.history.some((e) => e.type === 'timer.fired'); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        detail = (await (await desk.get(`/api/cases/${caseId}`)).json()) as typeof detail;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      detail = (await (await desk.get(`/api/cases/${caseId}`)).json()) as typeof detail;
+      // then the timer fired exactly once and the case moved on
+      expect(detail.history.filter((e) => e.type === 'timer.fired')).toHaveLength(1);
+      expect(detail.openSteps.map((s) => s.elementId)).toEqual(['Task_Escalate']);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  });
 });
 
 if (DIALECTS.includes('postgres')) {
