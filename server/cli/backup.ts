@@ -32,8 +32,18 @@ async function backupSqlite(file: string, out: string): Promise<number> {
   }
 }
 
+/** The schema a `postgres://…?options=-c search_path=…` URL points at, if any. */
+function searchPathSchema(url: string): string | undefined {
+  const options = new URL(url).searchParams.get('options') ?? '';
+  return /search_path=([^\s,]+)/.exec(options)?.[1];
+}
+
 function backupPostgres(url: string, out: string): number {
-  const result = spawnSync('pg_dump', ['--format=custom', '--no-owner', `--file=${out}`, `--dbname=${url}`], { encoding: 'utf8' });
+  // Where the URL names a schema, quytrinh's tables live there: dump that schema only, not
+  // whatever else shares the database.
+  const schema = searchPathSchema(url);
+  const args = ['--format=custom', '--no-owner', `--file=${out}`, `--dbname=${url}`, ...(schema ? [`--schema=${schema}`] : [])];
+  const result = spawnSync('pg_dump', args, { encoding: 'utf8' });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
     process.stderr.write('quytrinh backup: pg_dump is not installed. Install the PostgreSQL client (apt-get install postgresql-client) or back up with your database tooling.\n');
     return EXIT.refused;

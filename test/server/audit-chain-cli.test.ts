@@ -153,19 +153,24 @@ describe('quytrinh audit verify / export / backup (SQLite file)', { timeout: 120
 });
 
 if (DIALECTS.includes('postgres')) describe('quytrinh backup / audit verify (PostgreSQL)', { timeout: 120_000 }, () => {
-  it('should write a pg_dump archive and verify the chains through a postgres:// URL', async () => {
+  it('should write a pg_dump archive of the URL\'s schema and verify the chains through a postgres:// URL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'quytrinh-pg-'));
     try {
-      const out = join(dir, 'q.dump');
-      const r = cli('backup', '--db', TEST_PG_URL, '--out', out);
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-      // pg_dump's custom format starts with the magic bytes "PGDMP".
-      expect(readFileSync(out).subarray(0, 5).toString('latin1')).toBe('PGDMP');
       // a chain in a schema of its own, reached through the URL's search_path
       const t = await createTestDb('postgres');
       await t.db.transaction().execute((trx) => appendAudit(trx, [{ type: 'case.received', at: '2026-03-02T01:00:00Z', caseId: 'pg-1' }, { type: 'case.ended', at: '2026-03-02T02:00:00Z', caseId: 'pg-1' }]));
       const url = `${TEST_PG_URL}?options=${encodeURIComponent(`-c search_path=${t.schema}`)}`;
+      const out = join(dir, 'q.dump');
+      const r = cli('backup', '--db', url, '--out', out);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      // pg_dump's custom format starts with the magic bytes "PGDMP".
+      expect(readFileSync(out).subarray(0, 5).toString('latin1')).toBe('PGDMP');
+      // the archive holds that schema's audit table and no other schema
+      const listing = spawnSync('pg_restore', ['--list', out], { encoding: 'utf8' });
+      expect(listing.status).toBe(0);
+      expect(listing.stdout).toMatch(new RegExp(`TABLE ${t.schema} audit_events`));
+      expect(listing.stdout).not.toMatch(new RegExp(`TABLE (?!${t.schema} )\\S+ audit_events`));
       const verified = cli('audit', 'verify', '--db', url, '--json');
       expect(verified.status).toBe(0);
       expect(JSON.parse(verified.stdout)).toEqual({ ok: true, cases: 1, events: 2 });
