@@ -1,5 +1,6 @@
 /**
- * Durable timers: BPMN timers, "due soon" and "overdue" marks and abandonment after a supplement
+ * Durable timers: BPMN timers, "due soon" and "overdue" marks of cases, each step's overdue mark,
+ * and abandonment after a supplement
  * request are rows in `timers`. A worker claims due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL,
  * so several server instances share the work; one atomic UPDATE on SQLite, the single writer),
  * then fires each one in a transaction that also marks it fired — so a timer fires exactly once,
@@ -8,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { isEngineError } from '../../engine/index.ts';
 import { Problem } from '../errors.ts';
+import type { Tx } from '../storage/db.ts';
 import type { TimerRow } from '../storage/schema.ts';
 import { commitChange, isConflict, readForChange, sendEvent } from '../services/advance.ts';
 import { closeCaseIn } from '../services/cases.ts';
@@ -62,50 +64,73 @@ export async function claimDueTimers(deps: ServiceDeps, workerId: string, batch:
     .execute();
 }
 
+/** The engine refused a timer event: the case moved on and no longer listens to that timer. */
+class TimerNotTaken extends Error {}
+
 /**
  * Fires one claimed timer: marks it fired and applies its effect in the same transaction.
+ * Notification timers (due soon, overdue) only write the outbox and leave the case version alone;
+ * BPMN timers and abandonment advance the case like any other event.
  * Returns false when another worker fired it first or the claim was lost.
  */
 export async function fireTimer(deps: ServiceDeps, timer: TimerRow, workerId: string, log: SchedulerOptions['log'] = () => {}): Promise<boolean> {
   const actor = { username: 'system', requestId: `timer:${timer.id}` };
+  const markFired = (trx: Tx, now: string) =>
+    trx.updateTable('timers').set({ fired_at: now }).where('id', '=', timer.id).where('fired_at', 'is', null).where('claimed_by', '=', workerId).executeTakeFirst();
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.db.db.transaction().execute(async (trx) => {
         const now = deps.clock.now();
-        const marked = await trx.updateTable('timers').set({ fired_at: now }).where('id', '=', timer.id).where('fired_at', 'is', null).where('claimed_by', '=', workerId).executeTakeFirst();
-        if (Number(marked.numUpdatedRows) !== 1) return false;
+        if (Number((await markFired(trx, now)).numUpdatedRows) !== 1) return false;
+        const row = await trx.selectFrom('cases').select(['id', 'code', 'unit_id', 'due_at', 'appointment_at', 'ended_at']).where('id', '=', timer.case_id).executeTakeFirst();
+        if (!row || row.ended_at) return true;
+        if (timer.purpose === 'dueSoon' || timer.purpose === 'overdue' || timer.purpose === 'stepOverdue') {
+          const payload = await notificationOf(trx, timer, row);
+          if (payload) await trx.insertInto('outbox').values({ topic: payload.topic, payload: JSON.stringify(payload.data), created_at: now, next_attempt_at: now, delivered_at: null, last_error: null }).execute();
+          return true;
+        }
         const change = await readForChange(trx, deps, timer.case_id, actor, undefined);
-        if (change.ended) return true;
-        switch (timer.purpose) {
-          case 'engine':
-            try {
-              change.event('timer.fired', { ...(timer.element_id ? { elementId: timer.element_id } : {}), data: { timerKey: timer.timer_key, dueAt: timer.due_at } });
-              await sendEvent(trx, deps, change, { type: 'TIMER', timerKey: timer.timer_key });
-            } catch (error) {
-              // The case moved on and no longer listens to this timer: it fired into nothing.
-              if (!isEngineError(error)) throw error;
-              log(`timer ${timer.timer_key} of case ${change.row.code} was not taken: ${error.message}`);
-              return true;
-            }
-            break;
-          case 'dueSoon':
-          case 'overdue':
-            change.notify(`case.${timer.purpose}`, { dueAt: change.dueAt, appointmentAt: change.appointmentAt, unitId: change.row.unit_id });
-            break;
-          case 'abandon':
-            await closeCaseIn(trx, change, 'abandoned', 'The supplement was not completed within the period the procedure allows.');
-            break;
-          default:
-            throw new Problem('INTERNAL', `Unknown timer purpose "${timer.purpose}".`);
+        if (timer.purpose === 'engine') {
+          change.event('timer.fired', { ...(timer.element_id ? { elementId: timer.element_id } : {}), data: { timerKey: timer.timer_key, dueAt: timer.due_at } });
+          try {
+            await sendEvent(trx, deps, change, { type: 'TIMER', timerKey: timer.timer_key });
+          } catch (error) {
+            if (isEngineError(error)) throw new TimerNotTaken(error.message);
+            throw error;
+          }
+        } else if (timer.purpose === 'abandon') {
+          await closeCaseIn(trx, change, 'abandoned', 'The supplement was not completed within the period the procedure allows.');
+        } else {
+          throw new Problem('INTERNAL', `Unknown timer purpose "${timer.purpose}".`);
         }
         await commitChange(trx, change);
         return true;
       });
     } catch (error) {
+      if (error instanceof TimerNotTaken) {
+        // Roll the case back untouched, but record that the timer went off.
+        log(`timer ${timer.timer_key} of case ${timer.case_id} was not taken: ${error.message}`);
+        await deps.db.db.transaction().execute((trx) => markFired(trx, deps.clock.now()));
+        return true;
+      }
       if (attempt < MAX_ATTEMPTS && isConflict(error)) continue;
       throw error;
     }
   }
+}
+
+/** The outbox message of a notification timer, or none when the step it warns about is closed. */
+async function notificationOf(trx: Tx, timer: TimerRow, row: { id: string; code: string; unit_id: string; due_at: string | null; appointment_at: string | null }): Promise<{ topic: string; data: Record<string, unknown> } | undefined> {
+  const base = { caseId: row.id, caseCode: row.code };
+  if (timer.purpose !== 'stepOverdue') return { topic: `case.${timer.purpose}`, data: { ...base, dueAt: row.due_at, appointmentAt: row.appointment_at, unitId: row.unit_id } };
+  const step = await trx
+    .selectFrom('case_steps')
+    .select(['step_key', 'name', 'role', 'unit_id', 'due_at', 'claimed_by'])
+    .where('case_id', '=', timer.case_id)
+    .where('step_key', '=', timer.timer_key.replace(/^step:/, ''))
+    .where('closed_at', 'is', null)
+    .executeTakeFirst();
+  return step ? { topic: 'step.overdue', data: { ...base, stepKey: step.step_key, elementId: timer.element_id, name: step.name, role: step.role, unitId: step.unit_id, dueAt: step.due_at, claimedBy: step.claimed_by } } : undefined;
 }
 
 /**

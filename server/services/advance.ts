@@ -160,6 +160,8 @@ async function openStep(trx: Tx, change: CaseChange, step: OpenStep): Promise<vo
     data: { ...(step.name ? { name: step.name } : {}), ...(step.role ? { role: step.role } : {}), unit: unitId, ...(step.norm ? { norm: step.norm } : {}), ...(dueAt ? { dueAt } : {}), outsideClock: step.outsideClock },
   });
   change.notify('step.assigned', { stepKey: step.stepKey, elementId: step.elementId, role: step.role ?? null, unitId, dueAt });
+  // The officer's own deadline: the scheduler announces it in the outbox if the step is still open then.
+  if (dueAt) await scheduleTimer(trx, change.row.id, stepTimerKey(step.stepKey), step.elementId, 'stepOverdue', dueAt);
   // Opening the result-return step (outside the clock) means processing is finished.
   if (step.outsideClock && !change.clock.finishedAt) finishProcessing(change, STATUS.processed);
 }
@@ -174,6 +176,11 @@ function finishProcessing(change: CaseChange, status: number): void {
   change.update.timeliness = apologised ? 'late' : appointment ? classifyFinished(change.now, appointment) : null;
 }
 
+/** The timer key of a step's own overdue mark. */
+export function stepTimerKey(stepKey: string): string {
+  return `step:${stepKey}`;
+}
+
 /** Closes a step row; `reason` says whether the officer completed it or it was cancelled. */
 export async function closeStep(trx: Tx, change: CaseChange, stepKey: string, elementId: string, reason: 'completed' | 'cancelled', outcome?: string, extra: Record<string, unknown> = {}): Promise<void> {
   const step = await trx.selectFrom('case_steps').select(['due_at', 'unit_id']).where('case_id', '=', change.row.id).where('step_key', '=', stepKey).executeTakeFirst();
@@ -185,6 +192,7 @@ export async function closeStep(trx: Tx, change: CaseChange, stepKey: string, el
     .where('step_key', '=', stepKey)
     .where('closed_at', 'is', null)
     .execute();
+  await trx.deleteFrom('timers').where('case_id', '=', change.row.id).where('timer_key', '=', stepTimerKey(stepKey)).where('fired_at', 'is', null).execute();
   change.event(reason === 'completed' ? 'step.completed' : 'step.cancelled', {
     elementId,
     stepKey,

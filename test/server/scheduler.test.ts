@@ -93,6 +93,21 @@ for (const dialect of DIALECTS) {
       expect(detail.body.timeliness).toBe('overdue');
     });
 
+    it('should announce an open step past its due instant once, without changing the case version', async () => {
+      const caseId = await receive();
+      const scheduler = createScheduler(deps);
+      server.clock.advance(HOUR + 1000);
+      await scheduler.tick();
+      // Task_Handle was cancelled by the boundary timer: its overdue mark went with it
+      const version = (await caseDetail(deps, caseId)).caseVersion;
+      server.clock.set('2026-03-03T12:00:00+07:00');
+      await scheduler.tick();
+      await scheduler.tick();
+      const messages = await server.db.db.selectFrom('outbox').select(['topic', 'payload']).where('topic', '=', 'step.overdue').execute();
+      expect(messages.map((m) => JSON.parse(m.payload).stepKey)).toEqual(['Task_Escalate']);
+      expect((await caseDetail(deps, caseId)).caseVersion).toBe(version);
+    });
+
     if (dialect === 'postgres') {
       it('should never fire one timer twice with two workers on two connections pools', async () => {
         const cases = await Promise.all(Array.from({ length: 30 }, () => receive()));
