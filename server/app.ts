@@ -17,6 +17,7 @@ import { openApiDocument } from './openapi.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './routes/auth.ts';
 import { calendarRoutes } from './routes/calendars.ts';
+import { caseMigrationRoutes } from './routes/case-migration.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { procedureRoutes } from './routes/procedures.ts';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', calendarRoutes(services));
   app.route('/', documentRoutes({ db: deps.db, clock: deps.clock, calendars: services.calendars }));
   app.route('/api', procedureRoutes(services));
+  app.route('/api', caseMigrationRoutes(services));
   app.route('/api', caseRoutes(services));
 
   if (deps.staticDir && existsSync(deps.staticDir)) {
