@@ -37,10 +37,10 @@ export async function loadVersion(deps: Pick<ServiceDeps, 'db' | 'engine'>, proc
   hashes.set(`${processId}@${version}`, row.hash);
   const cached = byHash.get(row.hash);
   if (cached) return { ...cached, retired: row.retired_at !== null };
-  const full = await db.selectFrom('procedure_versions').select(['xml', 'procedure']).where('hash', '=', row.hash).executeTakeFirstOrThrow();
-  const { procedures } = await deps.engine.compile(full.xml);
-  const runnable = procedures.find((p) => p.processId === processId && p.hash === row.hash)?.runnable;
-  if (runnable === undefined) throw new Problem('CONFLICT', `Procedure ${processId} version ${version} no longer compiles to the deployed content (hash ${row.hash}). The engine changed; redeploy the procedure.`);
+  const full = await db.selectFrom('procedure_versions').select(['compiled', 'procedure']).where('hash', '=', row.hash).executeTakeFirstOrThrow();
+  // Rebuilt from the stored compiled form, never recompiled from the XML: a newer compiler must
+  // not change a version that open cases run on.
+  const runnable = deps.engine.load(fromJson<unknown>(full.compiled, undefined));
   const loaded = { processId, version, hash: row.hash, runnable, procedure: fromJson<ProcedureSpec>(full.procedure, { cutoffs: { desk: undefined, online: undefined, post: undefined }, supplementMode: 'restart' }) };
   byHash.set(row.hash, loaded);
   return { ...loaded, retired: row.retired_at !== null };

@@ -2,7 +2,7 @@
  * The default ports, backed by engine/index.ts: read + validate + compile procedures, start and
  * advance cases, and working calendars from the built-in calendar data.
  */
-import { BUILTIN_CALENDARS, BpmnInvalidError, DEFAULT_CALENDAR_ID, EngineError, advanceCase, compileProcess, createCalendar, hasErrors, planProcedure, readProcedure, startCase } from '../../engine/index.ts';
+import { BUILTIN_CALENDARS, BpmnInvalidError, DEFAULT_CALENDAR_ID, EngineError, advanceCase, compileProcess, createCalendar, loadCompiled, hasErrors, planProcedure, readProcedure, startCase } from '../../engine/index.ts';
 import type { CalendarSpec, CompiledProcess, Diagnostic } from '../../engine/index.ts';
 import { toDbInstant } from '../storage/db.ts';
 import type { CalendarResolver, CompiledProcedure, ProcedureEngine, WorkingCalendar } from './ports.ts';
@@ -39,12 +39,16 @@ export const defaultEngine: ProcedureEngine = {
         ...(c.name ? { name: c.name } : {}),
         procedure: c.procedure,
         hash: c.hash,
-        compiled: { config: c.config, elements: c.elements },
+        compiled: storedForm(c),
         runnable: c,
         diagnostics: dedupe([...diagnostics, ...result.diagnostics]),
       });
     }
     return { procedures, diagnostics: dedupe(all) };
+  },
+
+  load(compiled) {
+    return loadCompiled(compiled as Omit<CompiledProcess, 'machine'>);
   },
 
   start(runnable, input) {
@@ -68,6 +72,12 @@ export const defaultEngine: ProcedureEngine = {
     return JSON.parse(JSON.stringify(plan)) as unknown;
   },
 };
+
+/** The compiled process minus its machine (which is rebuilt from the config by `loadCompiled`). */
+function storedForm(compiled: CompiledProcess): Omit<CompiledProcess, 'machine'> {
+  const { machine: _machine, ...stored } = compiled;
+  return stored;
+}
 
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();

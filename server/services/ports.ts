@@ -12,7 +12,11 @@ export interface CompiledProcedure {
   readonly procedure: ProcedureSpec;
   /** Content hash of the compiled definition (the version's identity). */
   readonly hash: string;
-  /** Plain JSON (the machine config and element facts), stored for inspection and export. */
+  /**
+   * Plain JSON: everything the runnable is rebuilt from (machine config, element facts, the
+   * procedure model). Stored with the version so open cases keep running on exactly the
+   * definition they started on, whatever later compilers would make of the same XML.
+   */
   readonly compiled: unknown;
   /** The in-memory runnable form given to `start`/`send` (not serialisable). */
   readonly runnable: unknown;
@@ -24,6 +28,8 @@ export interface ProcedureEngine {
   validate(xml: string): Promise<{ readonly valid: boolean; readonly diagnostics: readonly Diagnostic[] }>;
   /** Reads and compiles every executable process; throws an EngineError carrying diagnostics when none can run. */
   compile(xml: string): Promise<{ readonly procedures: readonly CompiledProcedure[]; readonly diagnostics: readonly Diagnostic[] }>;
+  /** Rebuilds the runnable form from the stored `compiled` JSON, without recompiling the XML. */
+  load(compiled: unknown): unknown;
   /** Starts a case: the first steps open. */
   start(runnable: unknown, input: { readonly caseId: string; readonly data: CaseData; readonly now: string }): StepResult;
   /** Sends one event to a case; throws InvalidTransitionError when the case cannot take it. */
