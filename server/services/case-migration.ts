@@ -141,7 +141,7 @@ export function retargetSnapshot(source: CompiledProcess, target: CompiledProces
   try {
     resolvedValue = (target.machine.resolveState({ value: state.value, context: state.context } as never) as { value: unknown }).value;
   } catch {
-    return { ok: false, active, blockers: [{ code: 'STATE_UNRESOLVABLE', message: 'The case\'s position has no counterpart in the structure of the target version (parallel branches or sub-processes were rearranged).', elementIds: active }] };
+    return { ok: false, active, blockers: [{ code: 'STATE_UNRESOLVABLE', message: 'The case\'s position sits in another place of the target version\'s structure (the diagram around it was rearranged: parallel branches, sub-processes or non-interrupting events).', elementIds: active }] };
   }
   const machine: MachineState = { status: state.status, value: resolvedValue, context: state.context, ...(state.visits ? { visits: state.visits } : {}) };
   const after = deriveObligations(target, machine as never);

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { advanceCase, compileProcess, readProcedure, startCase } from '../../engine/index.ts';
+import type { CompiledProcess } from '../../engine/index.ts';
+import { retargetSnapshot } from '../../server/services/case-migration.ts';
 import { repoFile, startTestServer } from '../helpers/app.ts';
 import type { Client, TestServer } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
@@ -10,6 +13,70 @@ const V2 = V1.replaceAll('Task_Handle', 'Task_Review').replace('name="Thụ lý 
 const HOUR = 3_600_000;
 
 interface Detail { id: string; code: string; caseVersion: number; version: number; endedAt: string | null; openSteps: { stepKey: string; elementId: string }[]; history: { type: string; data?: Record<string, unknown>; actor?: string }[] }
+
+const NOW = '2026-03-02T08:00:00+07:00';
+
+async function compile(body: string): Promise<CompiledProcess> {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="https://quytrinh.dev/test"><bpmn:process id="p" isExecutable="true">${body}</bpmn:process></bpmn:definitions>`;
+  const { definitions } = await readProcedure(xml);
+  const { compiled, diagnostics } = compileProcess(definitions, 'p');
+  if (!compiled) throw new Error(JSON.stringify(diagnostics));
+  return compiled;
+}
+
+const flow = (id: string, from: string, to: string): string => `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}"/>`;
+// s → a → b → e
+const SEQUENCE = `<bpmn:startEvent id="s"/><bpmn:userTask id="a"/><bpmn:userTask id="b"/><bpmn:endEvent id="e"/>${flow('f1', 's', 'a')}${flow('f2', 'a', 'b')}${flow('f3', 'b', 'e')}`;
+// s → fork → (a ∥ c) → join → b → e
+const PARALLEL = `<bpmn:startEvent id="s"/><bpmn:parallelGateway id="fork"/><bpmn:userTask id="a"/><bpmn:userTask id="c"/><bpmn:parallelGateway id="join"/><bpmn:userTask id="b"/><bpmn:endEvent id="e"/>${flow('f1', 's', 'fork')}${flow('fa', 'fork', 'a')}${flow('fc', 'fork', 'c')}${flow('ja', 'a', 'join')}${flow('jc', 'c', 'join')}${flow('f4', 'join', 'b')}${flow('f5', 'b', 'e')}`;
+
+describe('retargetSnapshot', () => {
+  it('should keep the state value and context and take the target hash when the position exists unchanged', async () => {
+    const v1 = await compile(PARALLEL);
+    // v2 inserts step d after the join
+    const v2 = await compile(PARALLEL.replace('<bpmn:userTask id="b"/>', '<bpmn:userTask id="b"/><bpmn:userTask id="d"/>').replace(flow('f4', 'join', 'b'), `${flow('f4', 'join', 'd')}${flow('fd', 'd', 'b')}`));
+    const started = startCase(v1, { data: { hoTen: 'Nguyễn Văn An' }, now: NOW });
+
+    const moved = retargetSnapshot(v1, v2, started.snapshot);
+
+    expect(moved.ok).toBe(true);
+    if (!moved.ok) return;
+    expect(moved.snapshot.definitionHash).toBe(v2.hash);
+    expect(moved.snapshot.machine).toEqual(started.snapshot.machine);
+    const afterA = advanceCase(v2, moved.snapshot, { type: 'COMPLETE', stepKey: 'a' }, NOW);
+    const afterC = advanceCase(v2, afterA.snapshot, { type: 'COMPLETE', stepKey: 'c' }, NOW);
+    expect(afterC.openSteps.map((s) => s.elementId)).toEqual(['d']);
+    expect(afterC.data).toEqual({ hoTen: 'Nguyễn Văn An' });
+  });
+
+  it('should name the active elements the target lacks', async () => {
+    const v1 = await compile(PARALLEL);
+    const v2 = await compile(SEQUENCE);
+    const moved = retargetSnapshot(v1, v2, startCase(v1, { now: NOW }).snapshot);
+    expect(moved).toMatchObject({ ok: false, active: ['a', 'c'], blockers: [{ code: 'ELEMENT_MISSING', elementIds: ['c'] }] });
+  });
+
+  it('should refuse an active step that became another kind of task', async () => {
+    const v1 = await compile(SEQUENCE);
+    const v2 = await compile(SEQUENCE.replace('<bpmn:userTask id="a"/>', '<bpmn:serviceTask id="a"/>'));
+    expect(retargetSnapshot(v1, v2, startCase(v1, { now: NOW }).snapshot)).toMatchObject({ ok: false, blockers: [{ code: 'KIND_CHANGED', elementIds: ['a'] }] });
+  });
+
+  it('should refuse when the target would wait for a timer the case never scheduled', async () => {
+    const v1 = await compile(SEQUENCE);
+    const v2 = await compile(`${SEQUENCE}<bpmn:boundaryEvent id="t" attachedToRef="a"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>${flow('ft', 't', 'b')}`);
+    const moved = retargetSnapshot(v1, v2, startCase(v1, { now: NOW }).snapshot);
+    expect(moved).toMatchObject({ ok: false, blockers: [{ code: 'WAITS_DIFFER' }] });
+    expect(moved.ok ? '' : moved.blockers[0]!.message).toMatch(/timers/);
+  });
+
+  it('should refuse a position that moved inside a sub-process', async () => {
+    const v1 = await compile(SEQUENCE);
+    const v2 = await compile(`<bpmn:startEvent id="s"/><bpmn:subProcess id="sp"><bpmn:startEvent id="s2"/><bpmn:userTask id="a"/><bpmn:endEvent id="e2"/>${flow('g1', 's2', 'a')}${flow('g2', 'a', 'e2')}</bpmn:subProcess><bpmn:userTask id="b"/><bpmn:endEvent id="e"/>${flow('f1', 's', 'sp')}${flow('f2', 'sp', 'b')}${flow('f3', 'b', 'e')}`);
+    expect(retargetSnapshot(v1, v2, startCase(v1, { now: NOW }).snapshot)).toMatchObject({ ok: false, blockers: [{ code: 'STATE_UNRESOLVABLE', elementIds: ['a'] }] });
+  });
+});
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: case migration to a newer procedure version`, () => {
