@@ -37,6 +37,13 @@ export const openApiDocument = {
     '/procedures/{processId}/versions/{version}/xml': { get: op('The XML of a version') },
     '/procedures/{processId}/versions/{version}/plan': { get: op('Design-time plan: due instant of each step along the longest path and the appointment', { parameters: [{ name: 'receivedAt', in: 'query', schema: { type: 'string' } }, { name: 'channel', in: 'query', schema: { enum: ['desk', 'online', 'post'] } }] }) },
     '/procedures/{processId}/versions/{version}/retire': { post: op('Retire a version (open cases continue)', {}, { '204': { description: 'Retired' } }) },
+    '/procedures/{processId}/migrations/plan': {
+      get: op('Dry run: which open cases of a version can move to a newer one, and why the others cannot', { parameters: [{ name: 'from', in: 'query', required: true, schema: { type: 'integer' } }, { name: 'to', in: 'query', required: true, schema: { type: 'integer' } }] }),
+      post: op('Dry run for chosen cases', jsonBody({ type: 'object', required: ['from', 'to'], properties: { from: { type: 'integer' }, to: { type: 'integer' }, caseIds: { type: 'array', items: { type: 'string' } } } })),
+    },
+    '/procedures/{processId}/migrations': {
+      post: op('Move the movable open cases to a newer version (each audited as case.migrated); blocked and stale cases are reported and left untouched', jsonBody({ type: 'object', required: ['fromVersion', 'toVersion'], properties: { fromVersion: { type: 'integer' }, toVersion: { type: 'integer' }, caseIds: { type: 'array', items: { type: 'string' } }, expectedCaseVersions: { type: 'object', additionalProperties: { type: 'integer' } } } })),
+    },
     '/cases': {
       get: op('List and search cases (cursor pagination)', { parameters: ['status', 'overdue', 'dueSoon', 'unitId', 'processId', 'from', 'to', 'q', 'cursor', 'limit'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })) }),
       post: op('Receive a dossier', jsonBody({ type: 'object', required: ['processId', 'applicant', 'channel', 'unitId'], properties: { processId: { type: 'string' }, version: { type: 'integer' }, applicant: { $ref: '#/components/schemas/Applicant' }, channel: { enum: ['desk', 'online', 'post'] }, unitId: { type: 'string' }, receivedAt: { type: 'string' }, data: { type: 'object' } } }), { '201': caseDetail }),

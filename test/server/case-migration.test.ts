@@ -199,6 +199,12 @@ for (const dialect of DIALECTS) {
       expect((await desk.get(`/api/cases/${atReceive.id}`)).body).toMatchObject({ version: 1, caseVersion: changed.caseVersion });
     });
 
+    it('should describe the migration routes in the OpenAPI document', async () => {
+      const doc = (await (await server.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+      expect(Object.keys(doc.paths['/procedures/{processId}/migrations/plan'] ?? {})).toEqual(['get', 'post']);
+      expect(Object.keys(doc.paths['/procedures/{processId}/migrations'] ?? {})).toEqual(['post']);
+    });
+
     it('should refuse officers and invalid requests without changing anything', async () => {
       await threeCasesThenV2();
       const before = await snapshotOfDb();
