@@ -78,6 +78,8 @@ export interface AuditEventData {
   'supplement.received': { readonly appointmentAt?: string; readonly mode?: 'restart' | 'pause' };
   'apology.issued': { readonly reason?: string; readonly newAppointmentAt?: string; readonly previousAppointmentAt?: string | null; readonly signedBy?: string };
   'case.deadlineRecomputed': { readonly appointmentAt?: string };
+  /** An open case moved to a newer version of its procedure (server/services/case-migration.ts); `active` = where it was. */
+  'case.migrated': { readonly fromVersion?: number; readonly toVersion?: number; readonly fromHash?: string; readonly toHash?: string; readonly active?: readonly string[] };
   'case.ended': { readonly endEventId?: string; readonly result?: 'completed' | 'terminated' | 'error' };
   'case.refused': { readonly reason?: string };
 }

@@ -13,7 +13,7 @@
  * promise already made; a step already assigned stays with its officer.
  */
 import { deriveObligations } from '../../engine/index.ts';
-import type { CompiledProcess, Obligations, PersistedCase } from '../../engine/index.ts';
+import type { AuditEventData, CompiledProcess, Obligations, PersistedCase } from '../../engine/index.ts';
 import { Problem } from '../errors.ts';
 import type { DbOrTx } from '../storage/db.ts';
 import type { CaseRow } from '../storage/schema.ts';
@@ -248,7 +248,8 @@ export async function applyMigration(deps: ServiceDeps, actor: Actor, request: M
         if (!check.ok) throw new Blocked(check.blockers);
         change.snapshot = { ...change.snapshot, engine: check.snapshot };
         change.update.version = to.version;
-        change.event('case.migrated', { data: { fromVersion: from.version, toVersion: to.version, fromHash: from.hash, toHash: to.hash, active: check.active } });
+        const audited: AuditEventData['case.migrated'] = { fromVersion: from.version, toVersion: to.version, fromHash: from.hash, toHash: to.hash, active: check.active };
+        change.event('case.migrated', { data: audited });
         change.notify('case.migrated', { fromVersion: from.version, toVersion: to.version });
         return commitChange(trx, change);
       });
