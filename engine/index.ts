@@ -10,7 +10,7 @@ export { EngineError, BpmnParseError, BpmnInvalidError, UnsupportedElementError,
 export type { EngineErrorCode } from './errors.ts';
 
 // Procedure model (IR) shared by parser, validator, compiler and editor.
-export { deepFreeze, assertNever } from './bpmn/model.ts';
+export { deepFreeze, assertNever, END_CASE_STATUSES } from './bpmn/model.ts';
 export type * from './bpmn/model.ts';
 export { NORM_UNITS } from './calendar/norm.ts';
 export type { Norm, NormUnit } from './calendar/norm.ts';

@@ -42,6 +42,7 @@ const LANE_FIELDS: readonly Field[] = [
   { name: 'unit', label: 'Đơn vị', kind: 'text' },
 ];
 const CLOCK_FIELD: Field = { name: 'stopsClock', label: 'Dừng tính thời hạn khi chờ (bổ sung hồ sơ)', kind: 'checkbox' };
+const END_FIELD: Field = { name: 'caseStatus', label: 'Trạng thái hồ sơ khi kết thúc tại đây (để trống: đã xử lý xong)', kind: { options: { refused: 'Không được tiếp nhận (từ chối)', stopped: 'Dừng xử lý' } } };
 
 /** The moddle surface the selector reads. */
 export interface TypedObject {
@@ -67,5 +68,6 @@ export function qtFieldsFor(bo: TypedObject): { field: Field; onProcess: boolean
     if (HANDLER_TASKS.some((t) => bo.$instanceOf(t))) add([HANDLER_FIELD]);
   }
   if (bo.$instanceOf('bpmn:IntermediateCatchEvent') || bo.$instanceOf('bpmn:ReceiveTask')) add([CLOCK_FIELD]);
+  if (bo.$instanceOf('bpmn:EndEvent')) add([END_FIELD]);
   return fields;
 }

@@ -91,9 +91,18 @@ export interface StartEventNode extends NodeBase {
   readonly interrupting: boolean;
 }
 
+/**
+ * How a case that ends at an end event is recorded in the national status vocabulary: a
+ * refusal path ends the dossier as refused (status 3), a stop as stopped (8); otherwise it
+ * was processed (9).
+ */
+export type EndCaseStatus = 'refused' | 'stopped';
+export const END_CASE_STATUSES: readonly EndCaseStatus[] = ['refused', 'stopped'];
+
 export interface EndEventNode extends NodeBase {
   readonly kind: 'EndEvent';
   readonly trigger: EventTrigger;
+  readonly caseStatus?: EndCaseStatus;
 }
 
 export interface IntermediateCatchEventNode extends NodeBase {

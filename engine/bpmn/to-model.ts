@@ -9,8 +9,9 @@ import { DiagnosticCollector } from '../diagnostics.ts';
 import { NORM_UNITS } from '../calendar/norm.ts';
 import type { Norm, NormUnit } from '../calendar/norm.ts';
 import { translateExpression } from './expression.ts';
+import { END_CASE_STATUSES } from './model.ts';
 import type {
-  Condition, DefinitionsModel, EventTrigger, FlowGraph, FlowNode, Lane, MessageFlow, MultiInstanceSpec,
+  Condition, DefinitionsModel, EndCaseStatus, EventTrigger, FlowGraph, FlowNode, Lane, MessageFlow, MultiInstanceSpec,
   Participant, ProcedureSpec, ProcessModel, SequenceFlow, StepSpec, TaskKind, TimerSpec,
 } from './model.ts';
 
@@ -131,6 +132,14 @@ class ModelBuilder {
     }
     const id = text(root, 'id');
     return { ...(id ? { id } : {}), processes, participants, messageFlows };
+  }
+
+  private endCaseStatus(el: El): EndCaseStatus | undefined {
+    const value = qtText(el, 'caseStatus');
+    if (value === undefined) return undefined;
+    if ((END_CASE_STATUSES as readonly string[]).includes(value)) return value as EndCaseStatus;
+    this.diagnostics.error('CASE_STATUS_INVALID', `qt:caseStatus="${value}" is not known. Use "refused" for a refusal path or "stopped" for a stop; leave it out when the dossier was processed.`, this.where(el));
+    return undefined;
   }
 
   private where(el: El): { elementId?: string; elementName?: string; processId?: string } {
@@ -372,7 +381,8 @@ class ModelBuilder {
       }
       case 'bpmn:EndEvent': {
         const trigger = this.trigger(el);
-        return trigger && { ...base, kind: 'EndEvent', trigger };
+        const caseStatus = this.endCaseStatus(el);
+        return trigger && { ...base, kind: 'EndEvent', trigger, ...(caseStatus ? { caseStatus } : {}) };
       }
       case 'bpmn:IntermediateCatchEvent': {
         const trigger = this.trigger(el);

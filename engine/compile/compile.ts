@@ -786,6 +786,7 @@ class Compiler {
       outsideClock: step?.outsideClock ?? false,
       ...('handler' in node && node.handler ? { handler: node.handler } : {}),
       ...(node.kind === 'CallActivity' ? { calledElement: node.calledElement } : {}),
+      ...(node.kind === 'EndEvent' && node.caseStatus ? { caseStatus: node.caseStatus } : {}),
       ...('multiInstance' in node && node.multiInstance ? { multiInstance: node.multiInstance } : {}),
       listeners,
     };

@@ -3,7 +3,7 @@
  * implementations, and per-element facts the runtime needs to turn states into steps and effects.
  */
 import type { AnyStateMachine } from 'xstate';
-import type { FlowNodeKind, MultiInstanceSpec, ProcedureSpec, ProcessModel, TimerSpec } from '../bpmn/model.ts';
+import type { EndCaseStatus, FlowNodeKind, MultiInstanceSpec, ProcedureSpec, ProcessModel, TimerSpec } from '../bpmn/model.ts';
 import type { Norm } from '../calendar/norm.ts';
 
 /** How an active element engages the outside world while it is active. */
@@ -51,6 +51,8 @@ export interface ElementInfo {
   readonly outsideClock: boolean;
   readonly handler?: string;
   readonly calledElement?: string;
+  /** End events: the case status a case ending here gets (absent: processed). */
+  readonly caseStatus?: EndCaseStatus;
   readonly multiInstance?: MultiInstanceSpec;
   /** Timers and messages listened to while this element is active (its own, boundary, race, event sub-process). */
   readonly listeners: readonly Listener[];

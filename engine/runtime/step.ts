@@ -318,7 +318,8 @@ function buildResult(
     const at = state.context.endedAt;
     // A scope may end without an end event (an element with no outgoing flow): the process id stands in.
     ended = { endEventId: at?.id ?? compiled.processId, result: at?.result ?? 'completed' };
-    effects.push({ type: 'caseEnded', endEventId: ended.endEventId, result: ended.result, ...(at?.errorCode !== undefined ? { errorCode: at.errorCode } : {}) });
+    const caseStatus = compiled.elements[ended.endEventId]?.caseStatus;
+    effects.push({ type: 'caseEnded', endEventId: ended.endEventId, result: ended.result, ...(at?.errorCode !== undefined ? { errorCode: at.errorCode } : {}), ...(caseStatus ? { caseStatus } : {}) });
   }
   const machine: MachineState = { status: state.status, value: state.value, context: state.context, visits: state.visits };
   return {

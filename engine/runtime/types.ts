@@ -3,7 +3,7 @@
  * Effects are data; the server executes them after it has committed the snapshot and the audit.
  */
 import type { Norm } from '../calendar/norm.ts';
-import type { TimerSpec } from '../bpmn/model.ts';
+import type { EndCaseStatus, TimerSpec } from '../bpmn/model.ts';
 
 /** Case variables: plain JSON. */
 export type CaseData = Readonly<Record<string, unknown>>;
@@ -50,7 +50,7 @@ export type Effect =
   | { readonly type: 'messageThrown'; readonly elementId: string; readonly name?: string }
   | { readonly type: 'escalationThrown'; readonly elementId: string; readonly code?: string }
   | { readonly type: 'elementPassed'; readonly elementId: string; readonly kind: string }
-  | { readonly type: 'caseEnded'; readonly endEventId: string; readonly result: 'completed' | 'terminated' | 'error'; readonly errorCode?: string };
+  | { readonly type: 'caseEnded'; readonly endEventId: string; readonly result: 'completed' | 'terminated' | 'error'; readonly errorCode?: string; readonly caseStatus?: EndCaseStatus };
 
 /** What the server stores for a case between two events: plain JSON. */
 export interface PersistedCase {

@@ -35,5 +35,6 @@ describe('qt properties fields', () => {
     expect(new Set(names(['bpmn:Lane']))).toEqual(new Set(declared('bpmn:Lane')));
     expect(new Set(names(['bpmn:IntermediateCatchEvent']))).toEqual(new Set(declared('bpmn:IntermediateCatchEvent')));
     expect(new Set(names(['bpmn:ServiceTask', 'bpmn:Activity']))).toEqual(new Set(declared('bpmn:Activity')));
+    expect(new Set(names(['bpmn:EndEvent']))).toEqual(new Set(declared('bpmn:EndEvent')));
   });
 });
