@@ -238,6 +238,17 @@ export async function applyMigration(deps: ServiceDeps, actor: Actor, request: M
   const blocked: MigrationResult['blocked'][number][] = [];
   const stale: MigrationResult['stale'][number][] = [];
   for (const row of rows) {
+    // Cases refused on what was just read take no transaction and no lock; those that pass are re-checked inside one.
+    const expected = request.expectedCaseVersions?.[row.id];
+    if (expected !== undefined && expected !== row.case_version) {
+      stale.push({ caseId: row.id, code: row.code, currentVersion: row.case_version });
+      continue;
+    }
+    const precheck = retargetSnapshot(from.runnable as CompiledProcess, to.runnable as CompiledProcess, persistedOf(row));
+    if (!precheck.ok) {
+      blocked.push({ caseId: row.id, code: row.code, blockers: precheck.blockers });
+      continue;
+    }
     try {
       const caseVersion = await deps.db.db.transaction().execute(async (trx) => {
         const change = await readForChange(trx, deps, row.id, actor, request.expectedCaseVersions?.[row.id]);
