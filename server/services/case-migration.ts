@@ -15,7 +15,6 @@
 import { deriveObligations } from '../../engine/index.ts';
 import type { AuditEventData, CompiledProcess, Obligations, PersistedCase } from '../../engine/index.ts';
 import { Problem } from '../errors.ts';
-import type { DbOrTx } from '../storage/db.ts';
 import type { CaseRow } from '../storage/schema.ts';
 import { commitChange, readForChange } from './advance.ts';
 import type { StoredSnapshot } from './advance.ts';
@@ -33,7 +32,9 @@ export type MigrationBlockerCode =
   | 'STATE_UNRESOLVABLE'
   /** The target would wait for other steps, timers, messages, services or child cases. */
   | 'WAITS_DIFFER'
-  /** Tokens have partly arrived at a parallel join; flows may differ in the target. */
+  /** An open step offers other outcomes (or counts differently against the clock) in the target. */
+  | 'STEP_CHANGED'
+  /** Tokens have partly arrived at a parallel join or queue for a busy element; flows may differ in the target. */
   | 'JOIN_IN_PROGRESS';
 
 export interface MigrationBlocker {
@@ -97,7 +98,7 @@ export interface MigrationResult {
 interface MachineState {
   readonly status: 'active' | 'done' | 'error' | 'stopped';
   readonly value: unknown;
-  readonly context: { readonly tokens?: Readonly<Record<string, Readonly<Record<string, number>>>> } & Record<string, unknown>;
+  readonly context: { readonly tokens?: Readonly<Record<string, Readonly<Record<string, number>>>>; readonly waiting?: Readonly<Record<string, number>> } & Record<string, unknown>;
   readonly visits?: Readonly<Record<string, number>>;
 }
 
@@ -134,7 +135,11 @@ export function retargetSnapshot(source: CompiledProcess, target: CompiledProces
   });
   if (changed.length) blockers.push({ code: 'KIND_CHANGED', message: `In the target version ${changed.map((id) => `"${id}"`).join(', ')} ${changed.length > 1 ? 'are' : 'is'} of another kind.`, elementIds: changed });
   const halfJoined = Object.entries(state.context.tokens ?? {}).filter(([, arrivals]) => Object.values(arrivals).some((n) => n > 0)).map(([join]) => join);
-  if (halfJoined.length) blockers.push({ code: 'JOIN_IN_PROGRESS', message: `Branches have partly arrived at join ${halfJoined.map((id) => `"${id}"`).join(', ')}; finish the parallel part on the current version first.`, elementIds: halfJoined });
+  const queued = Object.entries(state.context.waiting ?? {}).filter(([, n]) => n > 0).map(([id]) => id);
+  if (halfJoined.length || queued.length) {
+    const ids = [...halfJoined, ...queued];
+    blockers.push({ code: 'JOIN_IN_PROGRESS', message: `Parallel branches are part-way at ${ids.map((id) => `"${id}"`).join(', ')}; finish the parallel part on the current version first.`, elementIds: ids });
+  }
   if (blockers.length) return { ok: false, blockers, active };
 
   let resolvedValue: unknown;
@@ -151,14 +156,22 @@ export function retargetSnapshot(source: CompiledProcess, target: CompiledProces
     const what = [...(sameActive ? [] : ['active elements']), ...differing, ...(after.stuck.length ? ['stuck gateways'] : [])];
     return { ok: false, active, blockers: [{ code: 'WAITS_DIFFER', message: `On the target version the case would wait differently (${what.join(', ')}).`, elementIds: [...new Set([...active, ...after.active])] }] };
   }
+  // The open step rows keep the outcomes they offered; the target must accept the same ones.
+  const changedSteps = [...before.steps].filter(([key, step]) => {
+    const next = after.steps.get(key)!;
+    return step.outsideClock !== next.outsideClock || step.outcomes.length !== next.outcomes.length || step.outcomes.some((o) => !next.outcomes.includes(o));
+  }).map(([, step]) => step.elementId);
+  if (changedSteps.length) {
+    return { ok: false, active, blockers: [{ code: 'STEP_CHANGED', message: `In the target version the open step ${changedSteps.map((id) => `"${id}"`).join(', ')} offers other outcomes or counts differently against the clock.`, elementIds: [...new Set(changedSteps)] }] };
+  }
   return { ok: true, active, snapshot: { definitionHash: target.hash, machine } };
 }
 
-async function loadPair(deps: ServiceDeps, request: MigrationRequest, executor?: DbOrTx): Promise<[LoadedVersion, LoadedVersion]> {
+async function loadPair(deps: ServiceDeps, request: MigrationRequest): Promise<[LoadedVersion, LoadedVersion]> {
   if (!Number.isInteger(request.fromVersion) || !Number.isInteger(request.toVersion) || request.fromVersion < 1) throw new Problem('VALIDATION', 'fromVersion and toVersion must be positive integers.');
   if (request.toVersion <= request.fromVersion) throw new Problem('VALIDATION', `Cases move to a newer version only: toVersion (${request.toVersion}) must be greater than fromVersion (${request.fromVersion}).`);
-  const from = await loadVersion(deps, request.processId, request.fromVersion, executor ? { executor } : {});
-  const to = await loadVersion(deps, request.processId, request.toVersion, { checkRetired: true, ...(executor ? { executor } : {}) });
+  const from = await loadVersion(deps, request.processId, request.fromVersion);
+  const to = await loadVersion(deps, request.processId, request.toVersion, { checkRetired: true });
   if (to.retired) throw new Problem('NOT_ALLOWED', `Version ${request.toVersion} of ${request.processId} is retired; cases cannot move to it.`);
   return [from, to];
 }

@@ -18,7 +18,7 @@ const NOW = '2026-03-02T08:00:00+07:00';
 
 async function compile(body: string): Promise<CompiledProcess> {
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="https://quytrinh.dev/test"><bpmn:process id="p" isExecutable="true">${body}</bpmn:process></bpmn:definitions>`;
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:qt="https://quytrinh.dev/schema/bpmn/1.0" id="D" targetNamespace="https://quytrinh.dev/test"><bpmn:process id="p" isExecutable="true">${body}</bpmn:process></bpmn:definitions>`;
   const { definitions } = await readProcedure(xml);
   const { compiled, diagnostics } = compileProcess(definitions, 'p');
   if (!compiled) throw new Error(JSON.stringify(diagnostics));
@@ -61,6 +61,12 @@ describe('retargetSnapshot', () => {
     const v1 = await compile(SEQUENCE);
     const v2 = await compile(SEQUENCE.replace('<bpmn:userTask id="a"/>', '<bpmn:serviceTask id="a"/>'));
     expect(retargetSnapshot(v1, v2, startCase(v1, { now: NOW }).snapshot)).toMatchObject({ ok: false, blockers: [{ code: 'KIND_CHANGED', elementIds: ['a'] }] });
+  });
+
+  it('should refuse an open step whose outcomes changed', async () => {
+    const v1 = await compile(SEQUENCE.replace('<bpmn:userTask id="a"/>', '<bpmn:userTask id="a" qt:outcomes="accept,refuse"/>'));
+    const v2 = await compile(SEQUENCE.replace('<bpmn:userTask id="a"/>', '<bpmn:userTask id="a" qt:outcomes="accept,supplement"/>'));
+    expect(retargetSnapshot(v1, v2, startCase(v1, { now: NOW }).snapshot)).toMatchObject({ ok: false, blockers: [{ code: 'STEP_CHANGED', elementIds: ['a'] }] });
   });
 
   it('should refuse when the target would wait for a timer the case never scheduled', async () => {
