@@ -42,6 +42,8 @@ export { checkSoundness } from './compile/soundness.ts';
 export type { SoundnessOptions } from './compile/soundness.ts';
 export { dryRun } from './runtime/dry-run.ts';
 export type { DryRunOptions, DryRunResult } from './runtime/dry-run.ts';
+export { retargetSnapshot } from './runtime/retarget.ts';
+export type { Retarget, MigrationBlocker, MigrationBlockerCode } from './runtime/retarget.ts';
 
 // --- Working calendar (engine/calendar) ---
 export { createCalendar, calendarLookup, calendarChanges, classifyOpen, toEpochMs, toVnDateTime, normWorkingMs } from './calendar/calendar.ts';

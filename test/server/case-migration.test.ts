@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { advanceCase, compileProcess, readProcedure, startCase } from '../../engine/index.ts';
+import { advanceCase, compileProcess, readProcedure, retargetSnapshot, startCase } from '../../engine/index.ts';
 import type { CompiledProcess } from '../../engine/index.ts';
-import { retargetSnapshot } from '../../server/services/case-migration.ts';
 import { repoFile, startTestServer } from '../helpers/app.ts';
 import type { Client, TestServer } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
