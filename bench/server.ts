@@ -120,9 +120,12 @@ async function advancesOverHttp(): Promise<void> {
   const started = performance.now();
   const endAt = started + WARMUP_MS + DURATION_MS;
   let measureStart = 0;
+  // CPU time of this process per completion: less sensitive than the rate to other load on the machine.
+  let cpuAtStart = process.cpuUsage();
   setTimeout(() => {
     measuring = true;
     measureStart = performance.now();
+    cpuAtStart = process.cpuUsage();
   }, WARMUP_MS);
 
   async function connection(): Promise<void> {
@@ -152,12 +155,14 @@ async function advancesOverHttp(): Promise<void> {
     }
   }
   await Promise.all(Array.from({ length: CONNECTIONS }, () => connection()));
+  const cpu = process.cpuUsage(cpuAtStart);
   const seconds = (Math.min(performance.now(), endAt) - measureStart) / 1000;
   latencies.sort((a, b) => a - b);
   const rss = process.memoryUsage().rss / 1024 / 1024;
   console.log(`connections ${CONNECTIONS}, measured ${seconds.toFixed(1)} s after ${WARMUP_MS / 1000} s warm-up`);
   console.log(`advances (step completions over HTTP): ${advances} → ${(advances / seconds).toFixed(0)}/s; errors ${errors}`);
   console.log(`latency ms: p50 ${percentile(latencies, 50).toFixed(1)}, p90 ${percentile(latencies, 90).toFixed(1)}, p99 ${percentile(latencies, 99).toFixed(1)}, max ${latencies.at(-1)?.toFixed(1)}`);
+  console.log(`cpu ${((cpu.user + cpu.system) / 1000 / Math.max(1, advances)).toFixed(2)} ms per completion (client, server and the receipts between completions included)`);
   console.log(`rss ${rss.toFixed(0)} MB`);
   agent.destroy();
   await new Promise<void>((r) => server.close(() => r()));

@@ -69,6 +69,8 @@ export class CaseChange {
   readonly audit: AuditAppend[] = [];
   readonly after: AfterCommit[] = [];
   readonly outbox: { topic: string; payload: Record<string, unknown> }[] = [];
+  /** Step rows this transaction already read while open (due instant, unit), so closing them needs no second read. */
+  readonly openStepRows = new Map<string, { readonly due_at: string | null; readonly unit_id: string | null }>();
   update: CaseUpdate = {};
   snapshot: StoredSnapshot;
   clock: ClockInfo;
@@ -183,7 +185,8 @@ export function stepTimerKey(stepKey: string): string {
 
 /** Closes a step row; `reason` says whether the officer completed it or it was cancelled. */
 export async function closeStep(trx: Tx, change: CaseChange, stepKey: string, elementId: string, reason: 'completed' | 'cancelled', outcome?: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const step = await trx.selectFrom('case_steps').select(['due_at', 'unit_id']).where('case_id', '=', change.row.id).where('step_key', '=', stepKey).executeTakeFirst();
+  const step = change.openStepRows.get(stepKey) ?? (await trx.selectFrom('case_steps').select(['due_at', 'unit_id']).where('case_id', '=', change.row.id).where('step_key', '=', stepKey).executeTakeFirst());
+  change.openStepRows.delete(stepKey);
   const timeliness = step?.due_at && reason === 'completed' ? classifyFinished(change.now, step.due_at) : null;
   await trx
     .updateTable('case_steps')
@@ -332,16 +335,23 @@ export function resumeClock(change: CaseChange): void {
 }
 
 /**
- * Reads a case for change and claims its next version at once (`UPDATE … WHERE case_version = ?`),
- * before anything else is written: a concurrent writer of the same version then waits on the row
- * (PostgreSQL) or the write lock (SQLite) and finds the version taken → STALE_VERSION.
+ * Reads a case for change and claims its next version in the same statement
+ * (`UPDATE … SET case_version = case_version + 1 [WHERE case_version = ?] RETURNING *`), before
+ * anything else is written: a concurrent writer of the same version then waits on the row
+ * (PostgreSQL) or the write lock (SQLite) and finds the version taken → STALE_VERSION. Without an
+ * expected version the claim simply queues behind the other writer and changes the fresh row.
  */
 export async function readForChange(trx: Tx, deps: ServiceDeps, caseId: string, actor: Actor, expectedVersion: number | undefined): Promise<CaseChange> {
-  const row = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
-  if (!row) throw notFound(`Case ${caseId}`);
-  if (expectedVersion !== undefined && expectedVersion !== row.case_version) throw staleVersion(row.case_version);
-  const claimed = await trx.updateTable('cases').set({ case_version: row.case_version + 1 }).where('id', '=', caseId).where('case_version', '=', row.case_version).executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) throw staleVersion(row.case_version + 1);
+  let claim = trx.updateTable('cases').set((eb) => ({ case_version: eb('case_version', '+', 1) })).where('id', '=', caseId);
+  if (expectedVersion !== undefined) claim = claim.where('case_version', '=', expectedVersion);
+  const claimed = await claim.returningAll().executeTakeFirst();
+  if (!claimed) {
+    const current = await trx.selectFrom('cases').select('case_version').where('id', '=', caseId).executeTakeFirst();
+    if (!current) throw notFound(`Case ${caseId}`);
+    throw staleVersion(current.case_version);
+  }
+  // The row as it was before the claim: commitChange writes version + 1 over it.
+  const row: CaseRow = { ...claimed, case_version: Number(claimed.case_version) - 1 };
   const definition = await loadVersion(deps, row.process_id, row.version, { executor: trx });
   return new CaseChange(row, definition, deps.calendars(definition.procedure.calendar), actor, deps.clock.now());
 }

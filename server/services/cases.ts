@@ -174,10 +174,12 @@ export async function receiveCase(deps: ServiceDeps, actor: Actor, input: Receiv
   return id;
 }
 
-async function openStepRow(trx: Tx, caseId: string, stepKey: string) {
+async function openStepRow(trx: Tx, change: CaseChange, stepKey: string) {
+  const caseId = change.row.id;
   const step = await trx.selectFrom('case_steps').selectAll().where('case_id', '=', caseId).where('step_key', '=', stepKey).executeTakeFirst();
   if (!step) throw notFound(`Step ${stepKey} of case ${caseId}`);
   if (step.closed_at) throw new Problem('NOT_ALLOWED', `Step ${step.name ?? stepKey} is already closed. Reload the case to see its open steps.`, { elementId: step.element_id });
+  change.openStepRows.set(stepKey, step);
   return step;
 }
 
@@ -191,7 +193,7 @@ export interface CompleteInput {
 /** Completes an open step with an outcome and data; the engine decides what opens next. */
 export async function completeStep(deps: ServiceDeps, actor: Actor, caseId: string, stepKey: string, input: CompleteInput): Promise<number> {
   return changeCase(deps, caseId, actor, input.caseVersion, async (trx, change) => {
-    const step = await openStepRow(trx, caseId, stepKey);
+    const step = await openStepRow(trx, change, stepKey);
     const outcomes = fromJson<string[]>(step.outcomes, []);
     if (input.outcome !== undefined && outcomes.length > 0 && !outcomes.includes(input.outcome)) {
       throw new Problem('VALIDATION', `Outcome "${input.outcome}" is not offered by step ${step.name ?? stepKey}. Choose one of: ${outcomes.join(', ')}.`, { elementId: step.element_id });
@@ -211,7 +213,7 @@ export async function completeStep(deps: ServiceDeps, actor: Actor, caseId: stri
 /** Claims an open step for the caller (or releases the caller's claim). */
 export async function claimStep(deps: ServiceDeps, actor: Actor, caseId: string, stepKey: string, caseVersion: number | undefined, claim: boolean): Promise<number> {
   return changeCase(deps, caseId, actor, caseVersion, async (trx, change) => {
-    const step = await openStepRow(trx, caseId, stepKey);
+    const step = await openStepRow(trx, change, stepKey);
     if (claim && step.claimed_by && step.claimed_by !== actor.username) throw new Problem('NOT_ALLOWED', `Step ${step.name ?? stepKey} is already claimed by ${step.claimed_by}.`, { elementId: step.element_id });
     if (!claim && step.claimed_by !== actor.username) throw new Problem('NOT_ALLOWED', `You have not claimed step ${step.name ?? stepKey}.`, { elementId: step.element_id });
     await trx
