@@ -11,6 +11,7 @@ import { canActOnStep, canSeeUnit, hasRole, principalOrThrow, unitsOf } from '..
 import type { AppEnv, Principal } from '../auth/principal.ts';
 import { Problem, forbidden, notFound } from '../errors.ts';
 import { caseDetail, caseHistory, caseUnits, claimStep, closeCase, completeStep, inbox, issueApology, listCases, receiveCase, recordResubmission, requestSupplement, stepOwner } from '../services/cases.ts';
+import type { CaseDetail } from '../services/cases.ts';
 import type { Actor, ServiceDeps } from '../services/context.ts';
 import { loadVersion } from '../services/definitions.ts';
 
@@ -155,8 +156,12 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
     const { id, stepKey } = c.req.param();
     await assertStepWorker(deps, principal, id, stepKey);
     const input = await body(c, CompleteBody);
-    await completeStep(deps, actorOf(c, principal), id, stepKey, input);
-    return c.json(await detailFor(deps, principal, id));
+    // The detail is read in the completing transaction from the row it wrote (no second read of the case).
+    let detail: CaseDetail | undefined;
+    await completeStep(deps, actorOf(c, principal), id, stepKey, input, async (trx, row) => {
+      detail = await caseDetail(deps, id, { canActOnStep: (step) => canActOnStep(principal, step), executor: trx, row });
+    });
+    return c.json(detail ?? (await detailFor(deps, principal, id)));
   });
 
   app.post('/cases/:id/supplement-request', async (c) => {

@@ -72,6 +72,8 @@ export class CaseChange {
   /** Step rows this transaction already read while open (due instant, unit), so closing them needs no second read. */
   readonly openStepRows = new Map<string, { readonly due_at: string | null; readonly unit_id: string | null }>();
   update: CaseUpdate = {};
+  /** The case row as `commitChange` wrote it. */
+  committed: CaseRow | undefined;
   snapshot: StoredSnapshot;
   clock: ClockInfo;
   data: CaseData;
@@ -374,18 +376,16 @@ export async function sendEvent(trx: Tx, deps: ServiceDeps, change: CaseChange, 
 export async function commitChange(trx: Tx, change: CaseChange): Promise<number> {
   const nextVersion = change.row.case_version + 1;
   if (change.statusCode === STATUS.accepted && !change.ended && change.audit.some((e) => e.type === 'step.completed')) change.update.status_code = STATUS.inProcess;
-  await trx
-    .updateTable('cases')
-    .set({
-      ...change.update,
-      snapshot: JSON.stringify(change.snapshot),
-      clock: JSON.stringify(change.clock),
-      data: JSON.stringify(change.data),
-      case_version: nextVersion,
-      updated_at: change.now,
-    })
-    .where('id', '=', change.row.id)
-    .execute();
+  const written = {
+    ...change.update,
+    snapshot: JSON.stringify(change.snapshot),
+    clock: JSON.stringify(change.clock),
+    data: JSON.stringify(change.data),
+    case_version: nextVersion,
+    updated_at: change.now,
+  };
+  await trx.updateTable('cases').set(written).where('id', '=', change.row.id).execute();
+  change.committed = { ...change.row, ...written } as CaseRow;
   await appendAudit(trx, change.audit);
   if (change.outbox.length) {
     await trx

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CaseData, Channel } from '../../engine/index.ts';
 import { Problem, notFound } from '../errors.ts';
 import { fromJson, toDbInstant } from '../storage/db.ts';
-import type { Tx } from '../storage/db.ts';
+import type { DbOrTx, Tx } from '../storage/db.ts';
 import type { CaseRow } from '../storage/schema.ts';
 import { CaseChange, STATUS, applyResult, cancelTimers, closeStep, commitChange, isConflict, readForChange, resumeClock, scheduleDeadlineTimers, sendEvent, stopClock } from './advance.ts';
 import type { AfterCommit, ClockInfo, StoredSnapshot } from './advance.ts';
@@ -47,10 +47,18 @@ async function inTransaction<T>(deps: ServiceDeps, retry: boolean, work: (trx: T
 }
 
 /**
+ * Reads what a caller answers about a changed case (the case detail) inside the transaction that
+ * changed it, from the row as written: the answer shows exactly the committed state without
+ * reading the case row again. Not called when work after the commit (service handlers, child
+ * cases) may change the case further; the caller then reads the case afresh.
+ */
+export type ReadBack = (trx: Tx, row: CaseRow) => Promise<void>;
+
+/**
  * Changes one case in one transaction. With `expectedVersion` a concurrent change is a 409;
  * without it (system events, integrations) the change is retried on the fresh case.
  */
-export async function changeCase(deps: ServiceDeps, caseId: string, actor: Actor, expectedVersion: number | undefined, work: (trx: Tx, change: CaseChange) => Promise<void>): Promise<number> {
+export async function changeCase(deps: ServiceDeps, caseId: string, actor: Actor, expectedVersion: number | undefined, work: (trx: Tx, change: CaseChange) => Promise<void>, readBack?: ReadBack): Promise<number> {
   const after: AfterCommit[] = [];
   const version = await inTransaction(deps, expectedVersion === undefined, async (trx) => {
     const change = await readForChange(trx, deps, caseId, actor, expectedVersion);
@@ -58,6 +66,7 @@ export async function changeCase(deps: ServiceDeps, caseId: string, actor: Actor
     const next = await commitChange(trx, change);
     after.length = 0;
     after.push(...change.after);
+    if (readBack && change.after.length === 0 && change.committed) await readBack(trx, change.committed);
     return next;
   });
   await runAfterCommit(deps, after);
@@ -191,7 +200,7 @@ export interface CompleteInput {
 }
 
 /** Completes an open step with an outcome and data; the engine decides what opens next. */
-export async function completeStep(deps: ServiceDeps, actor: Actor, caseId: string, stepKey: string, input: CompleteInput): Promise<number> {
+export async function completeStep(deps: ServiceDeps, actor: Actor, caseId: string, stepKey: string, input: CompleteInput, readBack?: ReadBack): Promise<number> {
   return changeCase(deps, caseId, actor, input.caseVersion, async (trx, change) => {
     const step = await openStepRow(trx, change, stepKey);
     const outcomes = fromJson<string[]>(step.outcomes, []);
@@ -207,7 +216,7 @@ export async function completeStep(deps: ServiceDeps, actor: Actor, caseId: stri
       const completed = change.audit.find((e) => e.type === 'step.completed' && e.stepKey === stepKey);
       if (completed) Object.assign(completed, { data: { ...completed.data, comment: input.comment } });
     }
-  });
+  }, readBack);
 }
 
 /** Claims an open step for the caller (or releases the caller's claim). */
@@ -365,11 +374,22 @@ export interface CaseAction {
  * The case detail the API returns (see server/API.md). `canActOnStep` limits the step actions to
  * the steps the caller may work on, so the browser shows only buttons that will work.
  */
-export async function caseDetail(deps: ServiceDeps, caseId: string, options: { history?: boolean; canActOnStep?: (step: { role: string | null; unitId: string | null }) => boolean } = {}) {
-  const db = deps.db.db;
-  const row = await db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+export async function caseDetail(
+  deps: ServiceDeps,
+  caseId: string,
+  options: {
+    history?: boolean;
+    canActOnStep?: (step: { role: string | null; unitId: string | null }) => boolean;
+    /** Read inside this transaction (see `ReadBack`). */
+    executor?: Tx;
+    /** The case row when the caller holds it as just written. */
+    row?: CaseRow;
+  } = {},
+) {
+  const db = options.executor ?? deps.db.db;
+  const row = options.row ?? (await db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst());
   if (!row) throw notFound(`Case ${caseId}`);
-  const definition = await loadVersion(deps, row.process_id, row.version);
+  const definition = await loadVersion(deps, row.process_id, row.version, options.executor ? { executor: options.executor } : {});
   const calendar = deps.calendars(definition.procedure.calendar);
   const now = deps.clock.now();
   const steps = await db.selectFrom('case_steps').selectAll().where('case_id', '=', caseId).where('closed_at', 'is', null).orderBy('opened_at').execute();
@@ -402,7 +422,7 @@ export async function caseDetail(deps: ServiceDeps, caseId: string, options: { h
     if (!clock.finishedAt) actions.push({ action: 'withdraw' }, { action: 'stop' });
     if (row.status_code === STATUS.accepted) actions.push({ action: 'refuse' });
   }
-  const history = options.history === false ? [] : await caseHistory(deps, caseId);
+  const history = options.history === false ? [] : await caseHistory(deps, caseId, db);
   return {
     id: row.id,
     code: row.code,
@@ -435,8 +455,8 @@ export async function caseDetail(deps: ServiceDeps, caseId: string, options: { h
 export type CaseDetail = Awaited<ReturnType<typeof caseDetail>>;
 
 /** The case's audit events in chain order. */
-export async function caseHistory(deps: ServiceDeps, caseId: string) {
-  const rows = await deps.db.db.selectFrom('audit_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
+export async function caseHistory(deps: ServiceDeps, caseId: string, executor: DbOrTx = deps.db.db) {
+  const rows = await executor.selectFrom('audit_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
   return rows.map((r) => ({
     seq: r.seq,
     type: r.type,
