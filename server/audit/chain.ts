@@ -68,17 +68,24 @@ export function hashedFieldsOfRow(row: AuditEventRow): HashedAuditFields {
   };
 }
 
+/** The newest event of a chain: its sequence number and hash (0 and null before the first event). */
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string | null;
+}
+
 /**
  * Appends events to their chains inside the caller's transaction. Events of one call are chained
- * in order; the chain head is read once per chain. Concurrent appends to one chain collide on the
- * unique (case_id, seq) key, so a chain can never fork.
+ * in order; the head of a chain not in `knownHeads` is read once. Concurrent appends to one chain
+ * collide on the unique (case_id, seq) key, so a chain can never fork — a stale known head too.
+ * Returns the heads after the append (of every chain appended to or given).
  *
  * @example await db.transaction().execute((trx) => appendAudit(trx, { type: 'case.received', at, caseId }));
  */
-export async function appendAudit(trx: DbOrTx, events: AuditAppend | readonly AuditAppend[]): Promise<void> {
+export async function appendAudit(trx: DbOrTx, events: AuditAppend | readonly AuditAppend[], knownHeads: ReadonlyMap<string, ChainHead> = new Map()): Promise<Map<string, ChainHead>> {
   const list = Array.isArray(events) ? (events as readonly AuditAppend[]) : [events as AuditAppend];
-  if (list.length === 0) return;
-  const heads = new Map<string, { seq: number; hash: string | null }>();
+  const heads = new Map(knownHeads);
+  if (list.length === 0) return heads;
   const rows = [];
   for (const event of list) {
     let head = heads.get(event.caseId);
@@ -117,6 +124,7 @@ export async function appendAudit(trx: DbOrTx, events: AuditAppend | readonly Au
     });
   }
   await trx.insertInto('audit_events').values(rows).execute();
+  return heads;
 }
 
 /** The first event whose chain does not check out, and why. */

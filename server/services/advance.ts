@@ -370,14 +370,19 @@ export async function sendEvent(trx: Tx, deps: ServiceDeps, change: CaseChange, 
 }
 
 /**
- * Writes the change: the case row (its version was claimed by `readForChange`, or it is new),
- * then the audit events (chained) and the outbox messages. Returns the new case version.
+ * Writes the change: the audit events (chained on from the head kept on the case row), the case
+ * row with the new chain head (its version was claimed by `readForChange`, or it is new), then the
+ * outbox messages. Returns the new case version.
  */
 export async function commitChange(trx: Tx, change: CaseChange): Promise<number> {
   const nextVersion = change.row.case_version + 1;
   if (change.statusCode === STATUS.accepted && !change.ended && change.audit.some((e) => e.type === 'step.completed')) change.update.status_code = STATUS.inProcess;
+  // The chain head kept on the case row spares reading the newest event (null: not known yet).
+  const known = change.row.audit_seq === null ? undefined : new Map([[change.row.id, { seq: Number(change.row.audit_seq), hash: change.row.audit_hash }]]);
+  const head = (await appendAudit(trx, change.audit, known)).get(change.row.id);
   const written = {
     ...change.update,
+    ...(head ? { audit_seq: head.seq, audit_hash: head.hash } : {}),
     snapshot: JSON.stringify(change.snapshot),
     clock: JSON.stringify(change.clock),
     data: JSON.stringify(change.data),
@@ -386,7 +391,6 @@ export async function commitChange(trx: Tx, change: CaseChange): Promise<number>
   };
   await trx.updateTable('cases').set(written).where('id', '=', change.row.id).execute();
   change.committed = { ...change.row, ...written } as CaseRow;
-  await appendAudit(trx, change.audit);
   if (change.outbox.length) {
     await trx
       .insertInto('outbox')

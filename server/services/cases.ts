@@ -165,6 +165,9 @@ export async function receiveCase(deps: ServiceDeps, actor: Actor, input: Receiv
       parent_step_key: link.parentStepKey ?? null,
       created_at: now,
       updated_at: now,
+      // A new case has an empty audit chain.
+      audit_seq: 0,
+      audit_hash: null,
     };
     await trx.insertInto('cases').values(row).execute();
     const change = new CaseChange(row, definition, calendar, actor, now);

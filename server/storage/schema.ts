@@ -70,6 +70,9 @@ export interface CasesTable {
   parent_step_key: string | null;
   created_at: string;
   updated_at: string;
+  /** Head of the case's audit chain: seq and hash of its newest event (0/null before any; null seq = unknown, read the chain). */
+  audit_seq: number | null;
+  audit_hash: string | null;
 }
 
 export interface CaseStepsTable {
