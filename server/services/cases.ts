@@ -8,6 +8,7 @@ import type { CaseData, Channel } from '../../engine/index.ts';
 import { Problem, notFound } from '../errors.ts';
 import { fromJson, toDbInstant } from '../storage/db.ts';
 import type { DbOrTx, Tx } from '../storage/db.ts';
+import { inGroupCommit } from '../storage/group-commit.ts';
 import type { CaseRow } from '../storage/schema.ts';
 import { CaseChange, STATUS, applyResult, cancelTimers, closeStep, commitChange, isConflict, readForChange, resumeClock, scheduleDeadlineTimers, sendEvent, stopClock } from './advance.ts';
 import type { AfterCommit, ClockInfo, StoredSnapshot } from './advance.ts';
@@ -35,11 +36,14 @@ export interface ReceiveInput {
 
 const MAX_RETRIES = 5;
 
-/** Runs `work` in a transaction, retrying on conflicts when the caller did not pin a version. */
+/**
+ * Runs `work` in a transaction (on SQLite sharing its commit with concurrent changes, see
+ * group-commit.ts), retrying on conflicts when the caller did not pin a version.
+ */
 async function inTransaction<T>(deps: ServiceDeps, retry: boolean, work: (trx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.db.db.transaction().execute(work);
+      return await inGroupCommit(deps.db, work);
     } catch (error) {
       if (!retry || attempt >= MAX_RETRIES || !isConflict(error)) throw error;
     }

@@ -95,6 +95,8 @@ function createSqlite(file: string): DbHandle {
         await connection.executeQuery(CompiledQuery.raw('pragma foreign_keys = ON'));
         await connection.executeQuery(CompiledQuery.raw('pragma busy_timeout = 5000'));
         await connection.executeQuery(CompiledQuery.raw('pragma synchronous = NORMAL'));
+        // Savepoints of group commit keep their undo pages in a temporary journal: in memory, not a file.
+        await connection.executeQuery(CompiledQuery.raw('pragma temp_store = MEMORY'));
       },
     }),
   });
