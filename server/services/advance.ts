@@ -278,7 +278,10 @@ export async function applyResult(trx: Tx, change: CaseChange, result: StepResul
         change.update.end_event_id = effect.endEventId;
         change.update.clock_state = 'ended';
         change.update.due_at = null;
-        if (!change.clock.finishedAt) finishProcessing(change, STATUS.processed);
+        // A refusal or stop path of the procedure (qt:caseStatus on its end event) resolves
+        // nothing, so the case gets that status and no early/on-time/late class.
+        if (effect.caseStatus) change.update.status_code = effect.caseStatus === 'refused' ? STATUS.refused : STATUS.stopped;
+        else if (!change.clock.finishedAt) finishProcessing(change, STATUS.processed);
         // A case whose result-return step was reached has returned its result.
         else change.update.status_code = STATUS.resultReturned;
         change.event('case.ended', { elementId: effect.endEventId, data: { endEventId: effect.endEventId, result: effect.result } });

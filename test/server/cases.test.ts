@@ -180,6 +180,20 @@ for (const dialect of DIALECTS) {
       expect(again.status).toBe(409);
     });
 
+    it('should record a case that ends on the procedure\'s refusal path as refused (status 3), not processed', async () => {
+      // given a procedure whose receipt check can refuse (End_Refused has qt:caseStatus="refused")
+      const designer = await server.login('thietke');
+      expect((await designer.postXml('/api/procedures', repoFile('processes/cao-bang-1.001806/cao-bang-1.001806.bpmn'))).status).toBe(201);
+      const received = await desk.post('/api/cases', { processId: 'cao-bang-1-001806', applicant: { name: 'Hộ kinh doanh Bế Văn Đàn' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
+      expect(received.status, received.text).toBe(201);
+      // when the desk officer refuses it at the receipt step
+      const done = await desk.post(`/api/cases/${received.body.id}/steps/Task_Receive/complete`, { caseVersion: received.body.caseVersion, outcome: 'refuse' });
+      // then the case has ended refused, with no early/on-time/late class
+      expect(done.status, done.text).toBe(200);
+      expect(done.body).toMatchObject({ statusCode: 3, timeliness: null, openSteps: [] });
+      expect(done.body.endedAt).not.toBeNull();
+    });
+
     it('should refuse a dossier at receipt only before any step is done', async () => {
       const a = await receive();
       const refused = await desk.post(`/api/cases/${a.id}/refuse`, { reason: 'Không thuộc thẩm quyền' });
