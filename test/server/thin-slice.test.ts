@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, repoFile } from '../helpers/app.ts';
 import type { TestServer } from '../helpers/app.ts';
@@ -92,6 +93,38 @@ for (const dialect of DIALECTS) {
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
       for (let i = 1; i < events.length; i++) expect(events[i]!.prev_hash).toBe(events[i - 1]!.hash);
       expect(events.map((e) => e.type)).toEqual(['case.received', 'step.opened', 'step.completed', 'step.opened']);
+    });
+
+    it('should leave the case untouched when writing the completion\'s audit event fails mid-transaction', async () => {
+      // given a case at its first step
+      const designer = await server.login('thietke');
+      await designer.postXml('/api/procedures', XML);
+      const desk = await server.login('motcua');
+      const received = await desk.post('/api/cases', { processId: 'thin-slice', applicant: { name: 'Đinh Thị Giang' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
+      const caseId: string = received.body.id;
+      const snapshot = async () => ({
+        row: await server.db.db.selectFrom('cases').select(['case_version', 'snapshot', 'status_code', 'due_at']).where('id', '=', caseId).executeTakeFirstOrThrow(),
+        steps: await server.db.db.selectFrom('case_steps').select(['step_key', 'closed_at']).where('case_id', '=', caseId).orderBy('step_key').execute(),
+        events: (await server.db.db.selectFrom('audit_events').select('seq').where('case_id', '=', caseId).execute()).length,
+      });
+      const before = await snapshot();
+      // when the database refuses the step.completed audit row, after the case row was already updated
+      if (dialect === 'sqlite') {
+        await sql`create trigger fail_completion before insert on audit_events when new.type = 'step.completed' begin select raise(abort, 'disk full'); end`.execute(server.db.db);
+      } else {
+        await sql`create function fail_completion() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$`.execute(server.db.db);
+        await sql`create trigger fail_completion before insert on audit_events for each row when (new.type = 'step.completed') execute function fail_completion()`.execute(server.db.db);
+      }
+      const failed = await desk.post(`/api/cases/${caseId}/steps/Task_Receive/complete`, { caseVersion: received.body.caseVersion });
+      // then the request fails as a problem and nothing of the advance remains
+      expect(failed.status).toBe(500);
+      expect(failed.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(await snapshot()).toEqual(before);
+      // and once the fault is gone the same completion goes through
+      await sql`drop trigger fail_completion${sql.raw(dialect === 'postgres' ? ' on audit_events' : '')}`.execute(server.db.db);
+      const done = await desk.post(`/api/cases/${caseId}/steps/Task_Receive/complete`, { caseVersion: received.body.caseVersion });
+      expect(done.status, done.text).toBe(200);
+      expect(done.body.active).toEqual(['Task_Handle']);
     });
   });
 }
