@@ -45,7 +45,7 @@ export interface SimulationOptions {
   /** End of the arrival period (exclusive), same forms as `from`. */
   readonly to: string;
   readonly seed: number;
-  /** Process ids that receive dossiers; default every deployed procedure that no other procedure calls, except `thin-slice`. */
+  /** Process ids that receive dossiers; default every deployed procedure that no other procedure calls (callers included: their liên thông runs as child cases), except `thin-slice`. */
   readonly procedures?: readonly string[];
   /** Folder of `*.bpmn` deployed first (default processes/). */
   readonly processesDir?: string;
@@ -292,7 +292,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationSu
   // --- Procedures, units and the simulated officers (one API token per role in a unit) ---
   const procedures = await catalogue(resolve(options.processesDir ?? join(ROOT, 'processes')));
   const called = new Set([...procedures.values()].flatMap((p) => [...p.calls.values()]));
-  const receiving = (options.procedures ?? [...procedures.keys()].filter((id) => !called.has(id) && id !== 'thin-slice' && (procedures.get(id)?.calls.size ?? 0) === 0))
+  const receiving = (options.procedures ?? [...procedures.keys()].filter((id) => !called.has(id) && id !== 'thin-slice'))
     .filter((id) => {
       if (procedures.has(id)) return true;
       throw new Error(`No procedure "${id}" under the processes folder. Known: ${[...procedures.keys()].join(', ')}`);

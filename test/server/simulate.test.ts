@@ -90,7 +90,9 @@ describe('seedDemoHistory', () => {
       expect(live).toEqual([]);
       // a second start seeds nothing
       expect(await seedDemoHistory(db, now)).toBeUndefined();
-      expect((await db.db.selectFrom('cases').select('id').execute()).length).toBe(40);
+      // (child cases of liên thông are rows of their own, linked to their parent)
+      expect((await db.db.selectFrom('cases').select('id').where('parent_case_id', 'is', null).execute()).length).toBe(40);
+      expect((await db.db.selectFrom('cases').select('id').execute()).length).toBe(40 + summary!.childCases);
     } finally {
       await db.dispose();
     }
