@@ -103,8 +103,12 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
     if (!principal.roles.some((r) => (r.role === 'officer' || r.role === 'unitHead') && r.unitId === input.unitId)) {
       throw forbidden(`Only an officer of unit ${input.unitId} may receive dossiers for it.`);
     }
-    const id = await receiveCase(deps, actorOf(c, principal), input);
-    return c.json(await detailFor(deps, principal, id), 201);
+    // As for a completion: the detail is read in the receiving transaction from the row it wrote.
+    let detail: CaseDetail | undefined;
+    const id = await receiveCase(deps, actorOf(c, principal), input, {}, async (trx, row) => {
+      detail = await caseDetail(deps, row.id, { canActOnStep: (step) => canActOnStep(principal, step), executor: trx, row });
+    });
+    return c.json(detail ?? (await detailFor(deps, principal, id)), 201);
   });
 
   app.get('/cases', async (c) => {

@@ -122,7 +122,7 @@ async function nextCaseCode(trx: Tx, agency: string, receivedAt: string): Promis
  * Receives a dossier: effective start after the cut-off, appointment = start + the procedure's
  * deadline, the case row, its first steps, timers and audit events — all in one transaction.
  */
-export async function receiveCase(deps: ServiceDeps, actor: Actor, input: ReceiveInput, link: { parentCaseId?: string; parentStepKey?: string } = {}): Promise<string> {
+export async function receiveCase(deps: ServiceDeps, actor: Actor, input: ReceiveInput, link: { parentCaseId?: string; parentStepKey?: string } = {}, readBack?: ReadBack): Promise<string> {
   const db = deps.db.db;
   const definition = input.version === undefined ? await latestVersion(deps, input.processId) : await loadVersion(deps, input.processId, input.version, { checkRetired: true });
   if (definition.retired) throw new Problem('NOT_ALLOWED', `Version ${definition.version} of ${input.processId} is retired; new cases use a newer version.`);
@@ -185,6 +185,7 @@ export async function receiveCase(deps: ServiceDeps, actor: Actor, input: Receiv
     await commitChange(trx, change);
     after.length = 0;
     after.push(...change.after);
+    if (readBack && change.after.length === 0 && change.committed) await readBack(trx, change.committed);
   });
   await runAfterCommit(deps, after);
   return id;
