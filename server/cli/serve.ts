@@ -3,7 +3,7 @@
  * accounts on first start, build the browser app, serve API + app, run the scheduler, and stop
  * cleanly on Ctrl-C / SIGTERM.
  */
-import { readdirSync, statSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
@@ -17,6 +17,7 @@ import type { ServiceDeps } from '../services/context.ts';
 import { deployProcedures } from '../services/procedures.ts';
 import { DEFAULT_DB_URL, createDb, withStartupLock } from '../storage/db.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
+import { bpmnFiles } from './files.ts';
 import { EXIT } from './index.ts';
 import { SIMULATION_LABEL, seedDemoHistory } from './simulate.ts';
 
@@ -31,20 +32,6 @@ const USAGE = `Usage: quytrinh serve [--port 3000] [--db ./data/quytrinh.db | po
   --no-demo-history  don't seed the labelled demo case history into an empty database
 `;
 
-/** Every `*.bpmn` file under a folder, sorted. */
-function bpmnFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.sort().flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return bpmnFiles(path);
-    return name.endsWith('.bpmn') ? [path] : [];
-  });
-}
 
 async function buildBrowserApp(): Promise<string | undefined> {
   try {

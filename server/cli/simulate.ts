@@ -6,7 +6,7 @@
  * refusals and apology letters come from one seeded generator, and events run in time order.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readProcedure } from '../../engine/index.ts';
@@ -20,6 +20,7 @@ import type { WorkingCalendar } from '../services/ports.ts';
 import { DEFAULT_DB_URL, createDb } from '../storage/db.ts';
 import type { DbHandle } from '../storage/db.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
+import { bpmnFiles } from './files.ts';
 import { EXIT } from './index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -117,19 +118,6 @@ function toInstant(text: string): string {
   return new Date(ms).toISOString();
 }
 
-function bpmnFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.sort().flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return bpmnFiles(path);
-    return name.endsWith('.bpmn') ? [path] : [];
-  });
-}
 
 interface Catalogued {
   readonly xml: string;

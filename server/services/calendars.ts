@@ -21,7 +21,7 @@
  * every second). Saving the notice unchanged re-checks every open case (no day changed → no day
  * filter) and repairs such a leftover.
  */
-import type { CalendarSpec, DayInfo, DayOverride, Diagnostic, NoticeBreak, WeeklyHours, YearNotice } from '../../engine/index.ts';
+import type { CalendarSpec, DayInfo, Diagnostic, WeeklyHours, YearNotice } from '../../engine/index.ts';
 import { BUILTIN_CALENDARS, CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, DEFAULT_CALENDAR_ID, EngineError, createCalendar, resolveCalendarSpec, validateCalendarSpec } from '../../engine/index.ts';
 import type { WorkingCalendar as EngineCalendar, Norm } from '../../engine/index.ts';
 import { appendAudit } from '../audit/chain.ts';
@@ -251,16 +251,7 @@ function checkYear(year: number): void {
 // --- Changing ---
 
 /** A year's official notice as the admin enters it (the year comes from the path). */
-export interface YearNoticeInput {
-  /** Document number, e.g. `9441/TB-BNV`. */
-  readonly notice: string;
-  readonly issuer?: string;
-  readonly issuedOn?: string;
-  readonly source?: string;
-  readonly holidays?: Readonly<Record<string, readonly string[]>>;
-  readonly days?: readonly DayOverride[];
-  readonly breaks?: readonly NoticeBreak[];
-}
+export type YearNoticeInput = Omit<YearNotice, 'year'>;
 
 /** What changed in a calendar's exceptional days of a year. */
 export interface DayDiff {

@@ -123,7 +123,6 @@ async function nextCaseCode(trx: Tx, agency: string, receivedAt: string): Promis
  * deadline, the case row, its first steps, timers and audit events — all in one transaction.
  */
 export async function receiveCase(deps: ServiceDeps, actor: Actor, input: ReceiveInput, link: { parentCaseId?: string; parentStepKey?: string } = {}, readBack?: ReadBack): Promise<string> {
-  const db = deps.db.db;
   const definition = input.version === undefined ? await latestVersion(deps, input.processId) : await loadVersion(deps, input.processId, input.version, { checkRetired: true });
   if (definition.retired) throw new Problem('NOT_ALLOWED', `Version ${definition.version} of ${input.processId} is retired; new cases use a newer version.`);
   const procedure = definition.procedure;
