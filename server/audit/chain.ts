@@ -148,8 +148,9 @@ const VERIFY_PAGE = 2000;
 /**
  * Re-hashes every chain from its first event and stops at the first broken link: a changed
  * field (hash mismatch), a removed or inserted event (sequence gap / wrong previous hash), or a
- * chain that does not start at 1, or a case whose chain is gone altogether. Removing only the
- * newest events of a chain leaves a valid shorter chain; that is what the database triggers prevent.
+ * chain that does not start at 1, a case whose chain is gone altogether, or a chain that does
+ * not end at the head kept on its case row (its newest events were removed, or some were added
+ * behind the server's back).
  *
  * @example const { ok, firstBroken } = await verifyAuditChain(db);
  */
@@ -199,5 +200,27 @@ export async function verifyAuditChain(db: DbOrTx): Promise<AuditVerification> {
     .limit(1)
     .executeTakeFirst();
   if (orphan) return { ok: false, cases, events, firstBroken: { caseId: orphan.id, seq: 1, reason: 'the case has no audit events: its whole chain is missing' } };
+  // The head written with the events in the same transaction: a chain cut short ends before it.
+  const cut = await db
+    .selectFrom('cases')
+    .leftJoin('audit_events', (join) => join.onRef('audit_events.case_id', '=', 'cases.id').onRef('audit_events.seq', '=', 'cases.audit_seq'))
+    .select(['cases.id', 'cases.audit_seq'])
+    .where('cases.audit_seq', 'is not', null)
+    .where((eb) => eb.or([eb('audit_events.hash', 'is', null), eb('audit_events.hash', '!=', eb.ref('cases.audit_hash'))]))
+    .orderBy('cases.id')
+    .limit(1)
+    .executeTakeFirst();
+  if (cut) return { ok: false, cases, events, firstBroken: { caseId: cut.id, seq: Number(cut.audit_seq), reason: `the chain does not end at event ${cut.audit_seq} recorded on the case: its newest events were removed or replaced` } };
+  const beyond = await db
+    .selectFrom('audit_events')
+    .innerJoin('cases', 'cases.id', 'audit_events.case_id')
+    .select(['audit_events.case_id', 'audit_events.seq'])
+    .where('cases.audit_seq', 'is not', null)
+    .whereRef('audit_events.seq', '>', 'cases.audit_seq')
+    .orderBy('audit_events.case_id')
+    .orderBy('audit_events.seq')
+    .limit(1)
+    .executeTakeFirst();
+  if (beyond) return { ok: false, cases, events, firstBroken: { caseId: beyond.case_id, seq: Number(beyond.seq), reason: 'the event lies beyond the head recorded on the case: it was added outside the case\'s transactions' } };
   return { ok: true, cases, events };
 }

@@ -8,6 +8,7 @@ import type { AppEnv } from '../../server/auth/principal.ts';
 import { createApiToken, createUnit, createUser } from '../../server/auth/store.ts';
 import { fixedClock } from '../../server/clock.ts';
 import { problemResponse } from '../../server/errors.ts';
+import { repoFile, startTestServer } from '../helpers/app.ts';
 import { createTestDb, DIALECTS, type TestDb } from '../helpers/db.ts';
 
 const at = (minute: number) => `2026-03-02T08:${String(minute).padStart(2, '0')}:00+07:00`;
@@ -129,6 +130,39 @@ for (const dialect of DIALECTS) {
       expect(await ok.json()).toEqual({ ok: true, cases: 2, events: 9 });
       expect((await app.request('/api/audit/verify', { headers: { authorization: `Bearer ${ot.token}` } })).status).toBe(403);
       expect((await app.request('/api/audit/verify')).status).toBe(401);
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: audit chain against the head kept on the case`, () => {
+    it('should detect a chain whose newest events were removed, and one with an event added behind the server', async () => {
+      // given a case advanced through the API, its chain intact
+      const server = await startTestServer(dialect);
+      try {
+        const designer = await server.login('thietke');
+        await designer.postXml('/api/procedures', repoFile('processes/thin-slice/thin-slice.bpmn'));
+        const desk = await server.login('motcua');
+        const received = await desk.post('/api/cases', { processId: 'thin-slice', applicant: { name: 'Vi Thị Hằng' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
+        const caseId: string = received.body.id;
+        expect((await desk.post(`/api/cases/${caseId}/steps/Task_Receive/complete`, { caseVersion: received.body.caseVersion })).status).toBe(200);
+        expect((await verifyAuditChain(server.db.db)).ok).toBe(true);
+        const newest = await server.db.db.selectFrom('audit_events').selectAll().where('case_id', '=', caseId).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+
+        // when the newest event is deleted behind the triggers' back
+        await dropTriggers(server.db);
+        await server.db.db.deleteFrom('audit_events').where('id', '=', newest.id).execute();
+        // then the shorter chain, valid in itself, no longer ends at the recorded head
+        expect((await verifyAuditChain(server.db.db)).firstBroken).toMatchObject({ caseId, seq: Number(newest.seq), reason: expect.stringMatching(/newest events were removed/) });
+
+        // and when an event is appended outside the case's transactions, correctly chained
+        await server.db.db.insertInto('audit_events').values({ ...newest }).execute();
+        expect((await verifyAuditChain(server.db.db)).ok).toBe(true);
+        await server.db.db.transaction().execute((trx) => appendAudit(trx, { type: 'step.claimed', at: '2026-03-02T02:00:00.000Z', caseId, actor: 'mallory' }));
+        expect((await verifyAuditChain(server.db.db)).firstBroken).toMatchObject({ caseId, seq: Number(newest.seq) + 1, reason: expect.stringMatching(/beyond the head/) });
+      } finally {
+        await server.dispose();
+      }
     });
   });
 }
