@@ -589,7 +589,8 @@ export async function seedDemoHistory(db: DbHandle, now: string, options: Pick<S
   const existing = await db.db.selectFrom('cases').select('id').limit(1).execute();
   if (existing.length > 0) return undefined;
   const end = Date.parse(now);
-  return simulate({ db, cases: 40, from: new Date(end - 35 * DAY_MS).toISOString(), to: new Date(end).toISOString(), until: new Date(end).toISOString(), seed: 2026, ...options });
+  // No simulated redesign here: the procedures an agency starts with stay exactly the published ones.
+  return simulate({ db, cases: 40, from: new Date(end - 35 * DAY_MS).toISOString(), to: new Date(end).toISOString(), until: new Date(end).toISOString(), seed: 2026, secondVersionOf: null, ...options });
 }
 
 const USAGE = `Usage: quytrinh simulate --cases N --from DATE --to DATE --seed S [--procedures ID,ID] [--until DATE] [--db URL] [--processes DIR]

@@ -85,6 +85,8 @@ describe('seedDemoHistory', () => {
       expect(summary?.received).toBe(40);
       expect(summary?.open).toBeGreaterThan(0);
       expect(summary?.ended).toBeGreaterThan(0);
+      // the live procedures stay the published ones: no simulated second version
+      expect(await db.db.selectFrom('procedure_versions').select('process_id').where('version', '>', 1).execute()).toEqual([]);
       // the simulated officers' API tokens no longer work
       const live = await db.db.selectFrom('api_tokens').select('id').where('revoked_at', 'is', null).execute();
       expect(live).toEqual([]);
