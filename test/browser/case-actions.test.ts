@@ -1,29 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { demoAccount, logIn, screenshot } from './helpers.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { demoAccount, logIn, screenshot, useBrowserSession } from './helpers.ts';
+import type { RunningServer } from './server.ts';
 
 describe('case-level actions in the browser', () => {
   let server: RunningServer;
-  let browser: TestBrowser;
   let page: Page;
   let caseId = '';
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.newPage();
+  useBrowserSession(async (session) => {
+    ({ server, page } = session);
     await logIn(page, server.baseUrl, demoAccount('officer', 'CB-TTPVHCC'));
     await page.selectOption('#receive-procedure', 'thin-slice');
     await page.fill('#receive-name', 'Đặng Thị Ngọc Ánh');
     await page.click('#receive-form button[type=submit]');
     await page.waitForSelector('#case-diagram .djs-element.qt-active');
     caseId = decodeURIComponent(page.url().split('#/cases/')[1] ?? '');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('should request a supplement, stop the clock and offer the supplement form', async () => {

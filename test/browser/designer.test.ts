@@ -1,27 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { demoAccount, logIn, screenshot } from './helpers.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { demoAccount, logIn, screenshot, useBrowserSession } from './helpers.ts';
+import type { RunningServer } from './server.ts';
 
 const UNREACHABLE_FIXTURE = join(import.meta.dirname, 'fixtures', 'unreachable-step.bpmn');
 
 describe('designer in the browser', () => {
   let server: RunningServer;
-  let browser: TestBrowser;
   let page: Page;
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.newPage();
+  useBrowserSession(async (session) => {
+    ({ server, page } = session);
     await logIn(page, server.baseUrl, demoAccount('designer'));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('should land the designer on the modeler', async () => {

@@ -2,6 +2,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser, type TestBrowser } from './browser.ts';
+import { startServer, type RunningServer } from './server.ts';
 import { DEMO_ACCOUNTS, type DemoAccount } from '../../server/auth/demo.ts';
 
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'browser');
@@ -27,4 +30,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The real server and one Chromium page, shared by the tests of a describe block. */
+export interface BrowserSession {
+  readonly server: RunningServer;
+  readonly browser: TestBrowser;
+  readonly page: Page;
+}
+
+/**
+ * Starts the server and the browser before the block's tests (then runs `ready`, e.g. to log
+ * in) and stops both after them.
+ * @example useBrowserSession(async (s) => { ({ server, page } = s); await logIn(page, server.baseUrl, demoAccount('designer')); });
+ */
+export function useBrowserSession(ready: (session: BrowserSession) => void | Promise<void>): void {
+  let server: RunningServer | undefined;
+  let browser: TestBrowser | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    await ready({ server, browser, page: await browser.newPage() });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }

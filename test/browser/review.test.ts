@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { APIRequestContext, Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { demoAccount, logIn, screenshot } from './helpers.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { demoAccount, logIn, screenshot, useBrowserSession } from './helpers.ts';
+import type { RunningServer } from './server.ts';
 
 /** Logs `role@unit` in over HTTP (sharing the browser's cookie jar) and returns its CSRF token. */
 async function apiLogin(request: APIRequestContext, baseUrl: string, role: string, unitId?: string): Promise<string> {
@@ -14,17 +13,10 @@ async function apiLogin(request: APIRequestContext, baseUrl: string, role: strin
 
 describe('reviewer statistics in the browser', () => {
   let server: RunningServer;
-  let browser: TestBrowser;
   let page: Page;
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  useBrowserSession((session) => {
+    ({ server, page } = session);
   });
 
   it('should show per-step figures and a heatmap for a finished case', async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { demoAccount, logIn, screenshot } from './helpers.ts';
-import { startServer, type RunningServer } from './server.ts';
+import type { TestBrowser } from './browser.ts';
+import { demoAccount, logIn, screenshot, useBrowserSession } from './helpers.ts';
+import type { RunningServer } from './server.ts';
 
 const PROCEDURE = 'thin-slice';
 
@@ -12,14 +12,8 @@ describe('thin slice in the browser', () => {
   let page: Page;
   let caseCode = '';
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  useBrowserSession((session) => {
+    ({ server, browser, page } = session);
   });
 
   it('should log the desk officer in and land on the inbox', async () => {

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from './browser.ts';
-import { demoAccount, logIn, screenshot } from './helpers.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { demoAccount, logIn, screenshot, useBrowserSession } from './helpers.ts';
+import type { RunningServer } from './server.ts';
 
 describe('vietnamese text in the browser', () => {
   let server: RunningServer;
-  let browser: TestBrowser;
   let page: Page;
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  useBrowserSession((session) => {
+    ({ server, page } = session);
   });
 
   it('should serve a vietnamese utf-8 page shell', async () => {
