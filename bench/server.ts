@@ -1,171 +1,255 @@
 /**
- * `npm run bench -- server`: case advances over real HTTP on the SQLite default. 50 concurrent
- * keep-alive connections each receive a case of the thin-slice procedure and complete its three
- * steps (each completion = one advance: snapshot, step rows, timers, audit events, outbox in one
- * transaction). Reports advances/s and latency percentiles of the completions.
- * Client and server share this process (and its 2 cores), so the figures are a lower bound.
+ * `npm run bench -- server`: the product server (`quytrinh serve`, SQLite default) in a child
+ * process, load from this process (autocannon, 50 keep-alive connections), so client and server
+ * each have a core of their own.
+ *
+ * 1. receipts: BENCH_CASES dossiers of the thin-slice procedure received over HTTP (each a start:
+ *    case row, snapshot, first step, timers, chained audit, outbox in one transaction);
+ * 2. advances: the three steps of every received case completed over HTTP, each by the officer of
+ *    the step's role with the case version read from the previous reply (each completion one
+ *    transaction: claim the version, snapshot, closed and opened step rows, timers, audit, outbox);
+ * 3. memory and the overdue query as open cases grow: SQLite files with 1,000 and 1,000,000 open
+ *    cases, the server started on each, the overdue list and a text search over HTTP, its RSS.
  */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import type { ServerType } from '@hono/node-server';
-import { createApp, serviceDeps } from '../server/app.ts';
-import { ensureDemoUsers } from '../server/auth/demo.ts';
-import { createApiToken, findUserByUsername } from '../server/auth/store.ts';
-import { systemClock } from '../server/clock.ts';
-import { deployProcedures } from '../server/services/procedures.ts';
+import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { listCases } from '../server/services/cases.ts';
+import { serviceDeps } from '../server/app.ts';
+import { deployProcedures } from '../server/services/procedures.ts';
 import { createDb } from '../server/storage/db.ts';
 import { migrateToLatest } from '../server/storage/migrate.ts';
 
+const ROOT = join(import.meta.dirname, '..');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
-const WARMUP_MS = 2000;
+const CASES = Number(process.env.BENCH_CASES ?? 15_000);
+const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 1_000_000);
+const STEP_OFFICERS = ['motcua', 'chuyenvien', 'giamdoc'] as const;
 
-interface Reply {
-  status: number;
-  body: string;
+interface RunningServer {
+  readonly child: ChildProcess;
+  readonly base: string;
+  stop(): Promise<void>;
 }
 
-function request(agent: http.Agent, port: number, method: string, path: string, token: string, body?: unknown): Promise<Reply> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
   });
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+/** Starts `quytrinh serve` on a database file; resolves when it prints its listening line. */
+async function startServer(dbFile: string, processesDir: string): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'bin', 'quytrinh.js'), 'serve', '--no-editor', '--no-demo-history', '--db', dbFile, '--port', String(port), '--processes', processesDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((ready, fail) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('quytrinh listening on')) ready();
+    });
+    child.once('exit', (code) => fail(new Error(`quytrinh serve exited with ${code} before listening:\n${out}`)));
+  });
+  return {
+    child,
+    base: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
-const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 1_000_000);
+/** CPU milliseconds (user + system) the process has used, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat; index 11 and 12 after the command name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.replace(/\D+/g, '')) / 1024;
+}
+
+async function json<T>(response: Response): Promise<T> {
+  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** API tokens for the step officers, created through the admin API as an integration would get them. */
+async function officerTokens(base: string): Promise<Record<string, string>> {
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'demo1234' }) });
+  const { csrfToken } = await json<{ csrfToken: string }>(login);
+  const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0]!, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+  const users = await json<{ id: string; username: string }[]>(await fetch(`${base}/api/users`, { headers }));
+  const tokens: Record<string, string> = {};
+  for (const username of STEP_OFFICERS) {
+    const user = users.find((u) => u.username === username)!;
+    tokens[username] = (await json<{ token: string }>(await fetch(`${base}/api/users/${user.id}/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench' }) }))).token;
+  }
+  return tokens;
+}
+
+interface CaseReply {
+  readonly id: string;
+  readonly caseVersion: number;
+  readonly openSteps: readonly { readonly stepKey: string }[];
+}
+
+/** Where a case stands for the load generator: the next step to complete and the version to send. */
+interface Pending {
+  readonly id: string;
+  readonly caseVersion: number;
+  readonly stepKey: string;
+}
+
+function report(label: string, result: autocannon.Result, cpu: number, count: number): void {
+  console.log(`${label}: ${count.toLocaleString('en')} in ${(result.duration).toFixed(1)} s → ${(count / result.duration).toFixed(0)}/s; non-2xx ${result.non2xx}, errors ${result.errors}`);
+  console.log(`  latency ms: p50 ${result.latency.p50}, p90 ${result.latency.p90}, p99 ${result.latency.p99}, max ${result.latency.max}`);
+  console.log(`  server cpu ${(cpu / Math.max(1, count)).toFixed(3)} ms per request`);
+}
+
+async function advancesOverHttp(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'qt-bench-'));
+  const server = await startServer(join(dir, 'bench.db'), join(ROOT, 'processes', 'thin-slice'));
+  try {
+    const tokens = await officerTokens(server.base);
+    const pid = server.child.pid!;
+
+    const pending: Pending[] = [];
+    const receiptBody = JSON.stringify({ processId: 'thin-slice', applicant: { name: 'Nguyễn Văn Bench' }, channel: 'online', unitId: 'CB-TTPVHCC' });
+    let cpu0 = cpuMs(pid);
+    const receipts = await autocannon({
+      url: server.base,
+      connections: CONNECTIONS,
+      amount: CASES,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/cases',
+          headers: { authorization: `Bearer ${tokens.motcua}`, 'content-type': 'application/json' },
+          body: receiptBody,
+          onResponse: (status, body) => {
+            if (status !== 201) return;
+            const reply = JSON.parse(body) as CaseReply;
+            pending.push({ id: reply.id, caseVersion: reply.caseVersion, stepKey: reply.openSteps[0]!.stepKey });
+          },
+        },
+      ],
+    });
+    report('receipts (case starts over HTTP)', receipts, cpuMs(pid) - cpu0, pending.length);
+
+    // autocannon runs the three requests in order on each connection and clears the context after
+    // the last: one case per round, its steps completed with the version from the previous reply.
+    let completed = 0;
+    const completion = (stepIndex: number): autocannon.Request => ({
+      method: 'POST',
+      setupRequest: (request, context) => {
+        if (stepIndex === 0) context.current = pending.pop();
+        const current = context.current as Pending | undefined;
+        if (!current) throw new Error('the load generator ran out of received cases');
+        return {
+          ...request,
+          path: `/api/cases/${current.id}/steps/${current.stepKey}/complete`,
+          headers: { authorization: `Bearer ${tokens[STEP_OFFICERS[stepIndex]!]}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ caseVersion: current.caseVersion }),
+        };
+      },
+      onResponse: (status, body, context) => {
+        if (status !== 200) return;
+        completed++;
+        const reply = JSON.parse(body) as CaseReply;
+        const next = reply.openSteps[0];
+        context.current = next ? { id: reply.id, caseVersion: reply.caseVersion, stepKey: next.stepKey } : undefined;
+      },
+    });
+    cpu0 = cpuMs(pid);
+    const advances = await autocannon({
+      url: server.base,
+      connections: CONNECTIONS,
+      // Every connection may leave one case unfinished when the count is reached: never ask for more cases than were received.
+      amount: Math.max(0, pending.length - CONNECTIONS) * STEP_OFFICERS.length,
+      requests: STEP_OFFICERS.map((_, i) => completion(i)),
+    });
+    report('advances (step completions over HTTP)', advances, cpuMs(pid) - cpu0, completed);
+    console.log(`  server rss ${rssMb(pid).toFixed(0)} MB after ${pending.length === 0 ? 'all' : 'the'} cases`);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
- * The overdue query over many open cases: 1 M synthetic open cases (generated inside SQLite with a
- * recursive CTE; the bench harness, not the product, writes rows directly), due instants spread
- * over 2026, then the count of overdue cases and the first page of the overdue list.
+ * A database of `count` open cases, generated inside SQLite with a recursive CTE (the bench
+ * harness, not the product, writes these rows directly), due instants spread over 2026.
  */
-async function overdueQuery(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'qt-bench-overdue-'));
-  const handle = createDb(join(dir, 'overdue.db'));
+async function databaseWithOpenCases(file: string, count: number): Promise<void> {
+  const handle = createDb(file);
   try {
     await migrateToLatest(handle);
-    const deps = serviceDeps({ db: handle, clock: { now: () => '2026-07-01T00:00:00.000Z' } });
-    await deployProcedures(deps, { username: 'bench' }, readFileSync(join(import.meta.dirname, '..', 'processes', 'thin-slice', 'thin-slice.bpmn'), 'utf8'));
-    const t0 = performance.now();
-    await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${OPEN_CASES})
+    const deps = serviceDeps({ db: handle, clock: { now: () => '2026-01-01T00:00:00.000Z' } });
+    await deployProcedures(deps, { username: 'bench' }, readFileSync(join(ROOT, 'processes', 'thin-slice', 'thin-slice.bpmn'), 'utf8'));
+    await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${count})
       insert into cases (id, code, process_id, version, unit_id, status_code, clock_state, applicant, channel, received_at, effective_start, appointment_at, due_at, data, snapshot, case_version, apology_count, supplement_rounds, clock, created_at, updated_at)
-      select 'c' || i, 'QT-' || i, 'thin-slice', 1, 'CB-TTPVHCC', 4, 'running', '{"name":"x"}', 'desk',
+      select 'c' || i, 'QT-' || i, 'thin-slice', 1, 'CB-TTPVHCC', 4, 'running', '{"name":"Nguyễn Văn ' || i || '"}', 'desk',
         strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i % 180) || ' days'), strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i % 180) || ' days'),
         strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i % 365) || ' days', '+' || (i % 1440) || ' minutes'),
         strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i % 365) || ' days', '+' || (i % 1440) || ' minutes'),
         '{}', '{}', 1, 0, 0, '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'
       from n`.execute(handle.db);
-    console.log(`overdue: ${OPEN_CASES.toLocaleString('en')} open cases generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const now = deps.clock.now();
-    for (let round = 1; round <= 3; round++) {
-      const c0 = performance.now();
-      const row = await handle.db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('ended_at', 'is', null).where('due_at', '<', now).executeTakeFirstOrThrow();
-      const countMs = performance.now() - c0;
-      const l0 = performance.now();
-      const page = await listCases(deps, { overdue: true, limit: 50 });
-      const listMs = performance.now() - l0;
-      console.log(`overdue round ${round}: count ${Number(row.n).toLocaleString('en')} overdue in ${countMs.toFixed(0)} ms; first page of the overdue list (${page.items.length} rows) in ${listMs.toFixed(0)} ms`);
-    }
   } finally {
     await handle.close();
+  }
+}
+
+/** The overdue list and a text search over HTTP against the server on `count` open cases; its RSS afterwards. */
+async function openCasesScale(count: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'qt-bench-open-'));
+  try {
+    const file = join(dir, 'open.db');
+    const t0 = performance.now();
+    await databaseWithOpenCases(file, count);
+    const generated = (performance.now() - t0) / 1000;
+    const server = await startServer(file, join(ROOT, 'processes', 'thin-slice'));
+    try {
+      const pid = server.child.pid!;
+      const rssStarted = rssMb(pid);
+      const login = await fetch(`${server.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'kiemsoat', password: 'demo1234' }) });
+      const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0]! };
+      const timings: number[] = [];
+      let overdueShown = 0;
+      for (let round = 0; round < 20; round++) {
+        const l0 = performance.now();
+        const page = await json<{ items: unknown[] }>(await fetch(`${server.base}/api/cases?overdue=true&limit=50`, { headers }));
+        timings.push(performance.now() - l0);
+        overdueShown = page.items.length;
+        await json(await fetch(`${server.base}/api/cases?q=${encodeURIComponent(`QT-${(round * 7919) % count}`)}&limit=20`, { headers }));
+      }
+      timings.sort((a, b) => a - b);
+      console.log(
+        `open cases ${count.toLocaleString('en')} (generated in ${generated.toFixed(1)} s): overdue list over HTTP (first ${overdueShown} rows) median ${timings[10]!.toFixed(1)} ms, max ${timings.at(-1)!.toFixed(1)} ms; server rss ${rssStarted.toFixed(0)} MB at start, ${rssMb(pid).toFixed(0)} MB after 20 overdue lists and text searches`,
+      );
+    } finally {
+      await server.stop();
+    }
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export async function run(): Promise<void> {
   await advancesOverHttp();
-  await overdueQuery();
-}
-
-async function advancesOverHttp(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'qt-bench-'));
-  const handle = createDb(join(dir, 'bench.db'));
-  await migrateToLatest(handle);
-  const deps = serviceDeps({ db: handle, clock: systemClock });
-  await deployProcedures(deps, { username: 'bench' }, readFileSync(join(import.meta.dirname, '..', 'processes', 'thin-slice', 'thin-slice.bpmn'), 'utf8'));
-  await ensureDemoUsers(handle.db);
-  const tokens: Record<string, string> = {};
-  for (const username of ['motcua', 'chuyenvien', 'giamdoc']) {
-    const user = await findUserByUsername(handle.db, username);
-    tokens[username] = (await createApiToken(handle.db, user!.id, 'bench', systemClock.now())).token;
-  }
-  const app = createApp({ db: handle, clock: systemClock });
-  const server: ServerType = await new Promise((ready) => {
-    const s = serve({ fetch: app.fetch, port: 0 }, () => ready(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-
-  const latencies: number[] = [];
-  let advances = 0;
-  let errors = 0;
-  let measuring = false;
-  const started = performance.now();
-  const endAt = started + WARMUP_MS + DURATION_MS;
-  let measureStart = 0;
-  // CPU time of this process per completion: less sensitive than the rate to other load on the machine.
-  let cpuAtStart = process.cpuUsage();
-  setTimeout(() => {
-    measuring = true;
-    measureStart = performance.now();
-    cpuAtStart = process.cpuUsage();
-  }, WARMUP_MS);
-
-  async function connection(): Promise<void> {
-    while (performance.now() < endAt) {
-      const received = await request(agent, port, 'POST', '/api/cases', tokens.motcua!, { processId: 'thin-slice', applicant: { name: 'Nguyễn Văn Bench' }, channel: 'online', unitId: 'CB-TTPVHCC' });
-      if (received.status !== 201) {
-        errors++;
-        continue;
-      }
-      let detail = JSON.parse(received.body) as { id: string; caseVersion: number; openSteps: { stepKey: string }[] };
-      for (const user of ['motcua', 'chuyenvien', 'giamdoc']) {
-        const step = detail.openSteps[0];
-        if (!step) break;
-        const t0 = performance.now();
-        const done = await request(agent, port, 'POST', `/api/cases/${detail.id}/steps/${step.stepKey}/complete`, tokens[user]!, { caseVersion: detail.caseVersion });
-        const ms = performance.now() - t0;
-        if (done.status !== 200) {
-          errors++;
-          break;
-        }
-        if (measuring && performance.now() < endAt) {
-          advances++;
-          latencies.push(ms);
-        }
-        detail = JSON.parse(done.body) as typeof detail;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: CONNECTIONS }, () => connection()));
-  const cpu = process.cpuUsage(cpuAtStart);
-  const seconds = (Math.min(performance.now(), endAt) - measureStart) / 1000;
-  latencies.sort((a, b) => a - b);
-  const rss = process.memoryUsage().rss / 1024 / 1024;
-  console.log(`connections ${CONNECTIONS}, measured ${seconds.toFixed(1)} s after ${WARMUP_MS / 1000} s warm-up`);
-  console.log(`advances (step completions over HTTP): ${advances} → ${(advances / seconds).toFixed(0)}/s; errors ${errors}`);
-  console.log(`latency ms: p50 ${percentile(latencies, 50).toFixed(1)}, p90 ${percentile(latencies, 90).toFixed(1)}, p99 ${percentile(latencies, 99).toFixed(1)}, max ${latencies.at(-1)?.toFixed(1)}`);
-  console.log(`cpu ${((cpu.user + cpu.system) / 1000 / Math.max(1, advances)).toFixed(2)} ms per completion (client, server and the receipts between completions included)`);
-  console.log(`rss ${rss.toFixed(0)} MB`);
-  agent.destroy();
-  await new Promise<void>((r) => server.close(() => r()));
-  await handle.close();
-  rmSync(dir, { recursive: true, force: true });
+  await openCasesScale(1_000);
+  await openCasesScale(OPEN_CASES);
 }
