@@ -155,9 +155,9 @@ async function advancesOverHttp(): Promise<void> {
     let completed = 0;
     const completion = (stepIndex: number): autocannon.Request => ({
       method: 'POST',
-      setupRequest: (request, context) => {
+      setupRequest: (request, context: { current?: Pending | undefined }) => {
         if (stepIndex === 0) context.current = pending.pop();
-        const current = context.current as Pending | undefined;
+        const current = context.current;
         if (!current) throw new Error('the load generator ran out of received cases');
         return {
           ...request,
@@ -166,7 +166,7 @@ async function advancesOverHttp(): Promise<void> {
           body: JSON.stringify({ caseVersion: current.caseVersion }),
         };
       },
-      onResponse: (status, body, context) => {
+      onResponse: (status, body, context: { current?: Pending | undefined }) => {
         if (status !== 200) return;
         completed++;
         const reply = JSON.parse(body) as CaseReply;
