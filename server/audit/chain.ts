@@ -9,12 +9,15 @@ import { createHash } from 'node:crypto';
 import type { AuditEvent } from '../../engine/index.ts';
 import { toDbInstant } from '../storage/db.ts';
 import type { DbOrTx } from '../storage/db.ts';
+import { preparedInsert } from '../storage/prepared.ts';
 import type { AuditEventRow } from '../storage/schema.ts';
 
 /** An event to append: the engine vocabulary plus the request that caused it. */
 export interface AuditAppend extends AuditEvent {
   readonly requestId?: string;
 }
+
+const insertAuditEvents = preparedInsert('audit_events', ['case_id', 'seq', 'type', 'at', 'actor', 'unit_id', 'element_id', 'step_key', 'data', 'request_id', 'prev_hash', 'hash']);
 
 /** The fields the hash covers, in a fixed shape (absent = null). */
 export interface HashedAuditFields {
@@ -123,7 +126,7 @@ export async function appendAudit(trx: DbOrTx, events: AuditAppend | readonly Au
       hash,
     });
   }
-  await trx.insertInto('audit_events').values(rows).execute();
+  await insertAuditEvents(trx, rows);
   return heads;
 }
 

@@ -11,7 +11,8 @@ import type { AuditAppend } from '../audit/chain.ts';
 import { Problem, notFound } from '../errors.ts';
 import { fromJson } from '../storage/db.ts';
 import type { Tx } from '../storage/db.ts';
-import type { CaseRow, CaseUpdate } from '../storage/schema.ts';
+import { prepared, preparedInsert } from '../storage/prepared.ts';
+import type { CaseRow, CaseStepRow } from '../storage/schema.ts';
 import type { Actor, ServiceDeps } from './context.ts';
 import { loadVersion } from './definitions.ts';
 import type { LoadedVersion } from './definitions.ts';
@@ -31,6 +32,54 @@ export const STATUS = {
   processed: 9,
   resultReturned: 10,
 } as const;
+
+/** The columns of a case row an advance may change (commitChange writes them all). */
+type CaseChanges = Partial<Pick<CaseRow, 'version' | 'status_code' | 'clock_state' | 'appointment_at' | 'due_at' | 'ended_at' | 'end_event_id' | 'timeliness' | 'apology_count' | 'supplement_rounds'>>;
+
+// The statements of every advance, compiled once (server/storage/prepared.ts).
+const claimExpectedVersion = prepared<{ id: string; expected: number }, CaseRow>((db, p) =>
+  db.updateTable('cases').set((eb) => ({ case_version: eb('case_version', '+', 1) })).where('id', '=', p.id).where('case_version', '=', p.expected).returningAll(),
+);
+const claimNextVersion = prepared<{ id: string }, CaseRow>((db, p) => db.updateTable('cases').set((eb) => ({ case_version: eb('case_version', '+', 1) })).where('id', '=', p.id).returningAll());
+const writeCase = prepared<Omit<CaseRow, 'id' | 'code' | 'process_id' | 'unit_id' | 'applicant' | 'channel' | 'received_at' | 'effective_start' | 'parent_case_id' | 'parent_step_key' | 'created_at'> & { id: string }, never>((db, p) =>
+  db
+    .updateTable('cases')
+    .set({
+      version: p.version,
+      status_code: p.status_code,
+      clock_state: p.clock_state,
+      appointment_at: p.appointment_at,
+      due_at: p.due_at,
+      ended_at: p.ended_at,
+      end_event_id: p.end_event_id,
+      timeliness: p.timeliness,
+      apology_count: p.apology_count,
+      supplement_rounds: p.supplement_rounds,
+      audit_seq: p.audit_seq,
+      audit_hash: p.audit_hash,
+      snapshot: p.snapshot,
+      clock: p.clock,
+      data: p.data,
+      case_version: p.case_version,
+      updated_at: p.updated_at,
+    })
+    .where('id', '=', p.id),
+);
+/** An open step of a case (the row, or none). */
+export const stepOfCase = prepared<{ caseId: string; stepKey: string }, CaseStepRow>((db, p) => db.selectFrom('case_steps').selectAll().where('case_id', '=', p.caseId).where('step_key', '=', p.stepKey));
+const closeStepRow = prepared<{ caseId: string; stepKey: string; closedAt: string; outcome: string | null; closedBy: string | null; reason: string; timeliness: string | null }, never>((db, p) =>
+  db
+    .updateTable('case_steps')
+    .set({ closed_at: p.closedAt, outcome: p.outcome, closed_by: p.closedBy, close_reason: p.reason, timeliness: p.timeliness })
+    .where('case_id', '=', p.caseId)
+    .where('step_key', '=', p.stepKey)
+    .where('closed_at', 'is', null),
+);
+const deletePendingTimer = prepared<{ caseId: string; timerKey: string }, never>((db, p) => db.deleteFrom('timers').where('case_id', '=', p.caseId).where('timer_key', '=', p.timerKey).where('fired_at', 'is', null));
+const deletePendingTimers = prepared<{ caseId: string }, never>((db, p) => db.deleteFrom('timers').where('case_id', '=', p.caseId).where('fired_at', 'is', null));
+const insertSteps = preparedInsert('case_steps', ['case_id', 'step_key', 'element_id', 'name', 'kind', 'role', 'unit_id', 'norm', 'outcomes', 'outside_clock', 'opened_at', 'due_at', 'claimed_by', 'claimed_at', 'closed_at', 'outcome', 'closed_by', 'close_reason', 'timeliness']);
+const insertTimers = preparedInsert('timers', ['id', 'case_id', 'timer_key', 'element_id', 'purpose', 'due_at', 'claimed_by', 'claimed_until', 'fired_at']);
+const insertOutbox = preparedInsert('outbox', ['topic', 'payload', 'created_at', 'next_attempt_at', 'delivered_at', 'last_error']);
 
 export interface AwaitedMessage {
   readonly name: string;
@@ -71,7 +120,7 @@ export class CaseChange {
   readonly outbox: { topic: string; payload: Record<string, unknown> }[] = [];
   /** Step rows this transaction already read while open (due instant, unit), so closing them needs no second read. */
   readonly openStepRows = new Map<string, { readonly due_at: string | null; readonly unit_id: string | null }>();
-  update: CaseUpdate = {};
+  update: CaseChanges = {};
   /** The case row as `commitChange` wrote it. */
   committed: CaseRow | undefined;
   snapshot: StoredSnapshot;
@@ -133,9 +182,8 @@ export function stepDueAt(change: CaseChange, norm: Norm | undefined): string | 
 async function openStep(trx: Tx, change: CaseChange, step: OpenStep): Promise<void> {
   const dueAt = step.outsideClock ? null : stepDueAt(change, step.norm);
   const unitId = step.unit ?? change.row.unit_id;
-  await trx
-    .insertInto('case_steps')
-    .values({
+  await insertSteps(trx, [
+    {
       case_id: change.row.id,
       step_key: step.stepKey,
       element_id: step.elementId,
@@ -155,8 +203,8 @@ async function openStep(trx: Tx, change: CaseChange, step: OpenStep): Promise<vo
       closed_by: null,
       close_reason: null,
       timeliness: null,
-    })
-    .execute();
+    },
+  ]);
   change.event('step.opened', {
     elementId: step.elementId,
     stepKey: step.stepKey,
@@ -187,17 +235,11 @@ export function stepTimerKey(stepKey: string): string {
 
 /** Closes a step row; `reason` says whether the officer completed it or it was cancelled. */
 export async function closeStep(trx: Tx, change: CaseChange, stepKey: string, elementId: string, reason: 'completed' | 'cancelled', outcome?: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const step = change.openStepRows.get(stepKey) ?? (await trx.selectFrom('case_steps').select(['due_at', 'unit_id']).where('case_id', '=', change.row.id).where('step_key', '=', stepKey).executeTakeFirst());
+  const step = change.openStepRows.get(stepKey) ?? (await stepOfCase(trx, { caseId: change.row.id, stepKey }))[0];
   change.openStepRows.delete(stepKey);
   const timeliness = step?.due_at && reason === 'completed' ? classifyFinished(change.now, step.due_at) : null;
-  await trx
-    .updateTable('case_steps')
-    .set({ closed_at: change.now, outcome: outcome ?? null, closed_by: change.actor.username ?? null, close_reason: reason, timeliness })
-    .where('case_id', '=', change.row.id)
-    .where('step_key', '=', stepKey)
-    .where('closed_at', 'is', null)
-    .execute();
-  await trx.deleteFrom('timers').where('case_id', '=', change.row.id).where('timer_key', '=', stepTimerKey(stepKey)).where('fired_at', 'is', null).execute();
+  await closeStepRow(trx, { caseId: change.row.id, stepKey, closedAt: change.now, outcome: outcome ?? null, closedBy: change.actor.username ?? null, reason, timeliness });
+  await deletePendingTimer(trx, { caseId: change.row.id, timerKey: stepTimerKey(stepKey) });
   change.event(reason === 'completed' ? 'step.completed' : 'step.cancelled', {
     elementId,
     stepKey,
@@ -207,14 +249,16 @@ export async function closeStep(trx: Tx, change: CaseChange, stepKey: string, el
 }
 
 async function scheduleTimer(trx: Tx, caseId: string, timerKey: string, elementId: string | null, purpose: string, dueAt: string): Promise<void> {
-  await trx.insertInto('timers').values({ id: randomUUID(), case_id: caseId, timer_key: timerKey, element_id: elementId, purpose, due_at: dueAt, claimed_by: null, claimed_until: null, fired_at: null }).execute();
+  await insertTimers(trx, [{ id: randomUUID(), case_id: caseId, timer_key: timerKey, element_id: elementId, purpose, due_at: dueAt, claimed_by: null, claimed_until: null, fired_at: null }]);
 }
 
 /** Removes a case's pending timers (all, or those of some purposes). */
 export async function cancelTimers(trx: Tx, caseId: string, purposes?: readonly string[]): Promise<void> {
-  let q = trx.deleteFrom('timers').where('case_id', '=', caseId).where('fired_at', 'is', null);
-  if (purposes) q = q.where('purpose', 'in', purposes);
-  await q.execute();
+  if (!purposes) {
+    await deletePendingTimers(trx, { caseId });
+    return;
+  }
+  await trx.deleteFrom('timers').where('case_id', '=', caseId).where('fired_at', 'is', null).where('purpose', 'in', purposes).execute();
 }
 
 /**
@@ -250,7 +294,7 @@ export async function applyResult(trx: Tx, change: CaseChange, result: StepResul
         break;
       }
       case 'timerCancelled':
-        await trx.deleteFrom('timers').where('case_id', '=', change.row.id).where('timer_key', '=', effect.timerKey).where('fired_at', 'is', null).execute();
+        await deletePendingTimer(trx, { caseId: change.row.id, timerKey: effect.timerKey });
         break;
       case 'messageAwaited':
         awaiting = [...awaiting.filter((m) => m.elementId !== effect.elementId), { name: effect.name, elementId: effect.elementId, stopsClock: effect.stopsClock }];
@@ -347,9 +391,7 @@ export function resumeClock(change: CaseChange): void {
  * expected version the claim simply queues behind the other writer and changes the fresh row.
  */
 export async function readForChange(trx: Tx, deps: ServiceDeps, caseId: string, actor: Actor, expectedVersion: number | undefined): Promise<CaseChange> {
-  let claim = trx.updateTable('cases').set((eb) => ({ case_version: eb('case_version', '+', 1) })).where('id', '=', caseId);
-  if (expectedVersion !== undefined) claim = claim.where('case_version', '=', expectedVersion);
-  const claimed = await claim.returningAll().executeTakeFirst();
+  const [claimed] = expectedVersion === undefined ? await claimNextVersion(trx, { id: caseId }) : await claimExpectedVersion(trx, { id: caseId, expected: expectedVersion });
   if (!claimed) {
     const current = await trx.selectFrom('cases').select('case_version').where('id', '=', caseId).executeTakeFirst();
     if (!current) throw notFound(`Case ${caseId}`);
@@ -383,7 +425,8 @@ export async function commitChange(trx: Tx, change: CaseChange): Promise<number>
   // The chain head kept on the case row spares reading the newest event (null: not known yet).
   const known = change.row.audit_seq === null ? undefined : new Map([[change.row.id, { seq: Number(change.row.audit_seq), hash: change.row.audit_hash }]]);
   const head = (await appendAudit(trx, change.audit, known)).get(change.row.id);
-  const written = {
+  const written: CaseRow = {
+    ...change.row,
     ...change.update,
     ...(head ? { audit_seq: head.seq, audit_hash: head.hash } : {}),
     snapshot: JSON.stringify(change.snapshot),
@@ -392,14 +435,12 @@ export async function commitChange(trx: Tx, change: CaseChange): Promise<number>
     case_version: nextVersion,
     updated_at: change.now,
   };
-  await trx.updateTable('cases').set(written).where('id', '=', change.row.id).execute();
-  change.committed = { ...change.row, ...written } as CaseRow;
-  if (change.outbox.length) {
-    await trx
-      .insertInto('outbox')
-      .values(change.outbox.map((m) => ({ topic: m.topic, payload: JSON.stringify(m.payload), created_at: change.now, next_attempt_at: change.now, delivered_at: null, last_error: null })))
-      .execute();
-  }
+  await writeCase(trx, written);
+  change.committed = written;
+  await insertOutbox(
+    trx,
+    change.outbox.map((m) => ({ topic: m.topic, payload: JSON.stringify(m.payload), created_at: change.now, next_attempt_at: change.now, delivered_at: null, last_error: null })),
+  );
   return nextVersion;
 }
 

@@ -9,12 +9,17 @@ import { Problem, notFound } from '../errors.ts';
 import { fromJson, toDbInstant } from '../storage/db.ts';
 import type { DbOrTx, Tx } from '../storage/db.ts';
 import { inGroupCommit } from '../storage/group-commit.ts';
-import type { CaseRow } from '../storage/schema.ts';
-import { CaseChange, STATUS, applyResult, cancelTimers, closeStep, commitChange, isConflict, readForChange, resumeClock, scheduleDeadlineTimers, sendEvent, stopClock } from './advance.ts';
+import { prepared } from '../storage/prepared.ts';
+import type { AuditEventRow, CaseRow, CaseStepRow } from '../storage/schema.ts';
+import { CaseChange, STATUS, applyResult, cancelTimers, closeStep, commitChange, isConflict, readForChange, resumeClock, scheduleDeadlineTimers, sendEvent, stopClock, stepOfCase } from './advance.ts';
 import type { AfterCommit, ClockInfo, StoredSnapshot } from './advance.ts';
 import type { Actor, ServiceDeps } from './context.ts';
 import { latestVersion, loadVersion } from './definitions.ts';
 import { classifyOpen } from './time.ts';
+
+// Read for every case detail, so compiled once (server/storage/prepared.ts).
+const openStepsOfCase = prepared<{ caseId: string }, CaseStepRow>((db, p) => db.selectFrom('case_steps').selectAll().where('case_id', '=', p.caseId).where('closed_at', 'is', null).orderBy('opened_at'));
+const eventsOfCase = prepared<{ caseId: string }, AuditEventRow>((db, p) => db.selectFrom('audit_events').selectAll().where('case_id', '=', p.caseId).orderBy('seq'));
 
 export interface Applicant {
   readonly name: string;
@@ -192,7 +197,7 @@ export async function receiveCase(deps: ServiceDeps, actor: Actor, input: Receiv
 
 async function openStepRow(trx: Tx, change: CaseChange, stepKey: string) {
   const caseId = change.row.id;
-  const step = await trx.selectFrom('case_steps').selectAll().where('case_id', '=', caseId).where('step_key', '=', stepKey).executeTakeFirst();
+  const [step] = await stepOfCase(trx, { caseId, stepKey });
   if (!step) throw notFound(`Step ${stepKey} of case ${caseId}`);
   if (step.closed_at) throw new Problem('NOT_ALLOWED', `Step ${step.name ?? stepKey} is already closed. Reload the case to see its open steps.`, { elementId: step.element_id });
   change.openStepRows.set(stepKey, step);
@@ -399,7 +404,7 @@ export async function caseDetail(
   const definition = await loadVersion(deps, row.process_id, row.version, options.executor ? { executor: options.executor } : {});
   const calendar = deps.calendars(definition.procedure.calendar);
   const now = deps.clock.now();
-  const steps = await db.selectFrom('case_steps').selectAll().where('case_id', '=', caseId).where('closed_at', 'is', null).orderBy('opened_at').execute();
+  const steps = await openStepsOfCase(db, { caseId });
   const snapshot = fromJson<StoredSnapshot>(row.snapshot, { engine: { definitionHash: '', machine: null }, active: [], awaiting: [] });
   const clock = fromJson<ClockInfo>(row.clock, {});
   const openSteps: CaseStepView[] = steps.map((s) => ({
@@ -463,7 +468,7 @@ export type CaseDetail = Awaited<ReturnType<typeof caseDetail>>;
 
 /** The case's audit events in chain order. */
 export async function caseHistory(deps: ServiceDeps, caseId: string, executor: DbOrTx = deps.db.db) {
-  const rows = await executor.selectFrom('audit_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
+  const rows = await eventsOfCase(executor, { caseId });
   return rows.map((r) => ({
     seq: r.seq,
     type: r.type,
@@ -611,6 +616,6 @@ export async function caseUnits(deps: ServiceDeps, caseId: string): Promise<{ un
 
 /** The step row a caller wants to act on (for access checks). */
 export async function stepOwner(deps: ServiceDeps, caseId: string, stepKey: string): Promise<{ role: string | null; unitId: string | null } | undefined> {
-  const step = await deps.db.db.selectFrom('case_steps').select(['role', 'unit_id']).where('case_id', '=', caseId).where('step_key', '=', stepKey).executeTakeFirst();
+  const [step] = await stepOfCase(deps.db.db, { caseId, stepKey });
   return step ? { role: step.role, unitId: step.unit_id } : undefined;
 }
