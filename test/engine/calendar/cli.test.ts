@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { run } from '../../../server/cli/calendar.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
+/** No database there: the built-in calendars, whatever a developer's ./data/quytrinh.db holds (test/server/calendar-cli.test.ts covers a database). */
+const NO_DATABASE = join(mkdtempSync(join(tmpdir(), 'quytrinh-calendar-')), 'no', 'such.db');
 
 function quytrinh(...args: string[]) {
-  const result = spawnSync(process.execPath, ['bin/quytrinh.js', 'calendar', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['bin/quytrinh.js', 'calendar', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATABASE_URL: NO_DATABASE } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -24,6 +26,21 @@ describe('quytrinh calendar', { timeout: 60_000 }, () => {
       norm: { amount: 10, unit: 'workingDays', text: '10 ngày làm việc' },
       dueAt: '2026-03-06T17:00:00.000+07:00',
     });
+  });
+
+  it('should fall back to the built-in calendars without creating the missing database', () => {
+    const { status, stdout, stderr } = quytrinh('due', '--from', '2026-02-13T15:30', '--norm', '10 wd');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ calendar: 'vn-civil-service', source: 'built-in' });
+    expect(stderr).toBe(`quytrinh calendar: no database at ${NO_DATABASE}; using the built-in calendars\n`);
+    expect(existsSync(join(NO_DATABASE, '..'))).toBe(false);
+  });
+
+  it('should refuse an unknown calendar with exit 1, naming the known ones', () => {
+    const { status, stdout, stderr } = quytrinh('due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--calendar', 'nowhere');
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('quytrinh calendar: unknown calendar "nowhere"; the built-in calendars are vn-civil-service, vn-one-stop-saturday\n');
   });
 
   it('should accept every unit spelling, a cut-off and another calendar', () => {
@@ -52,7 +69,7 @@ describe('quytrinh calendar', { timeout: 60_000 }, () => {
     const file = join(dir, 'unit.json');
     writeFileSync(file, JSON.stringify({ id: 'unit', base: 'vn-civil-service', days: [{ date: '2026-03-09', working: false, reason: 'Nghỉ riêng' }] }));
     const out = JSON.parse(quytrinh('due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--calendar', file).stdout);
-    expect(out.dueAt).toBe('2026-03-10T08:00:00.000+07:00');
+    expect(out).toMatchObject({ calendar: 'unit', source: 'file', dueAt: '2026-03-10T08:00:00.000+07:00' });
   });
 
   it('should plan a procedure file step by step with its appointment', () => {
@@ -84,6 +101,7 @@ describe('quytrinh calendar', { timeout: 60_000 }, () => {
   it('should exit 2 on unusable arguments', async () => {
     // The real process once, then every case in-process (spawning each would take seconds).
     expect(quytrinh('due', '--from', 'yesterday', '--norm', '1 wd').status).toBe(2);
+    vi.stubEnv('DATABASE_URL', NO_DATABASE);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
@@ -92,7 +110,8 @@ describe('quytrinh calendar', { timeout: 60_000 }, () => {
         ['due', '--from', '2026-03-06T08:00'],
         ['due', '--from', 'yesterday', '--norm', '1 wd'],
         ['due', '--from', '2026-03-06T08:00', '--norm', '1 week'],
-        ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--calendar', 'nowhere'],
+        ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--db'],
+        ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--calendar', 'test/unit.json', '--db', 'q.db'],
         ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', '--cutoff', '3pm'],
         ['due', '--from', '2026-03-06T08:00', '--norm', '1 wd', 'extra'],
         ['days', '--year', '26'],
@@ -103,14 +122,17 @@ describe('quytrinh calendar', { timeout: 60_000 }, () => {
         ['plan', 'missing.bpmn', '--from', '2026-03-02T08:00'],
         ['plan', 'processes/cao-bang-1.001806/cao-bang-1.001806.bpmn', '--from', '2026-03-02T08:00', '--channel', 'fax'],
         ['lunar', '--date', '2026-13-01'],
+        ['lunar', '--date', '2026-02-16', '--db', 'q.db'],
       ]) {
         stderr.mockClear();
         expect([args.join(' '), await run(args)]).toEqual([args.join(' '), 2]);
-        expect(String(stderr.mock.calls[0]?.[0])).toContain('Usage');
+        // Some arguments are found unusable only after the built-in calendars were chosen (and that said first).
+        expect(stderr.mock.calls.map(([text]) => String(text)).join('')).toContain('Usage');
       }
     } finally {
       stderr.mockRestore();
       stdout.mockRestore();
+      vi.unstubAllEnvs();
     }
   });
 });
