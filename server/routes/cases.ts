@@ -10,6 +10,7 @@ import type { AuditEvent, AuditEventType } from '../../engine/index.ts';
 import { canActOnStep, canSeeUnit, hasRole, principalOrThrow, unitsOf } from '../auth/access.ts';
 import type { AppEnv, Principal } from '../auth/principal.ts';
 import { Problem, forbidden, notFound } from '../errors.ts';
+import { calendarOfCase } from '../services/advance.ts';
 import { caseDetail, caseHistory, caseUnits, claimStep, closeCase, completeStep, inbox, issueApology, listCases, receiveCase, recordResubmission, requestSupplement, stepOwner } from '../services/cases.ts';
 import type { CaseDetail } from '../services/cases.ts';
 import type { Actor, ServiceDeps } from '../services/context.ts';
@@ -208,9 +209,9 @@ export function caseRoutes(deps: ServiceDeps): Hono<AppEnv> {
     await assertCanSee(deps, principal, id);
     const format = c.req.query('format') ?? 'json';
     const history = await caseHistory(deps, id);
-    const detail = await deps.db.db.selectFrom('cases').select(['code', 'process_id', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
+    const detail = await deps.db.db.selectFrom('cases').select(['code', 'process_id', 'version', 'calendar']).where('id', '=', id).executeTakeFirstOrThrow();
     const definition = await loadVersion(deps, detail.process_id, detail.version);
-    const calendar = deps.calendars(definition.procedure.calendar);
+    const calendar = deps.calendars(calendarOfCase(detail, definition.procedure));
     const events: AuditEvent[] = history.map((e) => ({
       type: e.type as AuditEventType,
       at: e.at,

@@ -5,7 +5,7 @@
  * Effects that reach outside the database (service handlers, child cases) run after the commit.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditEventType, CaseData, EngineEvent, Norm, OpenStep, PersistedCase, StepResult } from '../../engine/index.ts';
+import type { AuditEventType, CaseData, EngineEvent, Norm, OpenStep, PersistedCase, ProcedureSpec, StepResult } from '../../engine/index.ts';
 import { appendAudit } from '../audit/chain.ts';
 import type { AuditAppend } from '../audit/chain.ts';
 import { Problem, notFound } from '../errors.ts';
@@ -384,6 +384,15 @@ export function resumeClock(change: CaseChange): void {
 }
 
 /**
+ * The calendar a case computes its due instants with, by name (like a procedure's `qt:calendar`):
+ * the one fixed at its receipt. A row naming none was received before cases kept it, or neither
+ * its procedure nor its unit names one: then its procedure's calendar, else the default.
+ */
+export function calendarOfCase(row: Pick<CaseRow, 'calendar'>, procedure: Pick<ProcedureSpec, 'calendar'>): string | undefined {
+  return row.calendar ?? procedure.calendar;
+}
+
+/**
  * Reads a case for change and claims its next version in the same statement
  * (`UPDATE … SET case_version = case_version + 1 [WHERE case_version = ?] RETURNING *`), before
  * anything else is written: a concurrent writer of the same version then waits on the row
@@ -400,7 +409,7 @@ export async function readForChange(trx: Tx, deps: ServiceDeps, caseId: string, 
   // The row as it was before the claim: commitChange writes version + 1 over it.
   const row: CaseRow = { ...claimed, case_version: Number(claimed.case_version) - 1 };
   const definition = await loadVersion(deps, row.process_id, row.version, { executor: trx });
-  return new CaseChange(row, definition, deps.calendars(definition.procedure.calendar), actor, deps.clock.now());
+  return new CaseChange(row, definition, deps.calendars(calendarOfCase(row, definition.procedure)), actor, deps.clock.now());
 }
 
 export function staleVersion(current: number): Problem {

@@ -29,7 +29,7 @@ import { Problem, notFound } from '../errors.ts';
 import { fromJson, toDbInstant } from '../storage/db.ts';
 import type { DbHandle, DbOrTx, Tx } from '../storage/db.ts';
 import type { CaseRow } from '../storage/schema.ts';
-import { commitChange, isConflict, readForChange, scheduleDeadlineTimers } from './advance.ts';
+import { calendarOfCase, commitChange, isConflict, readForChange, scheduleDeadlineTimers } from './advance.ts';
 import type { ClockInfo } from './advance.ts';
 import type { Actor, ServiceDeps } from './context.ts';
 import { loadVersion } from './definitions.ts';
@@ -162,9 +162,14 @@ function lookupOver(specs: Readonly<Record<string, CalendarSpec>>): (id: string)
   return (id) => specs[id] ?? BUILTIN_CALENDARS[id];
 }
 
-/** The calendar id a procedure's `calendar` attribute computes with (unknown or none → the default), as the resolver decides. */
+/** The calendar id a calendar name (a procedure's, a unit's, a case's) computes with (unknown or none → the default), as the resolver decides. */
 function effectiveCalendarId(specs: Readonly<Record<string, CalendarSpec>>, name: string | undefined): string {
   return name && lookupOver(specs)(name) ? name : DEFAULT_CALENDAR_ID;
+}
+
+/** Every calendar name the resolver knows: the stored calendars and the built-in ones. */
+function knownCalendarNames(specs: Readonly<Record<string, CalendarSpec>>): string[] {
+  return [...new Set([...Object.keys(specs), ...Object.keys(BUILTIN_CALENDARS)])];
 }
 
 // --- Reading ---
@@ -359,9 +364,9 @@ export interface NewCalendarInput {
 }
 
 /**
- * Creates a unit calendar that inherits from a base. Procedures that already name it (and so far
- * computed with the default calendar) compute with it from now on, and their open cases are
- * recomputed like after any change.
+ * Creates a unit calendar that inherits from a base. Procedures and units that already name it
+ * (and so far computed with the default calendar) compute with it from now on, and the open cases
+ * running on it are recomputed like after any change.
  */
 export async function createUnitCalendar(deps: ServiceDeps, actor: Actor, input: NewCalendarInput, options: Pick<ChangeOptions, 'dryRun'> = {}): Promise<CalendarChangeResult> {
   return changeCalendar(deps, actor, input.name, {}, options, (found) => {
@@ -458,7 +463,7 @@ async function changeCalendarIn(
     await trx.insertInto('calendars').values(row).execute();
   }
 
-  // A new calendar replaces the default one for the procedures that already name it.
+  // A new calendar replaces the default one for the procedures and cases that already name it.
   const previousSpec = current ?? lookupOver(before)(DEFAULT_CALENDAR_ID)!;
   const diff = context.year !== undefined ? dayDiff(previousSpec, next, before, after, context.year) : { weeklyHours: { before: resolveCalendarSpec(previousSpec, lookupOver(before)).weeklyHours, after: resolveCalendarSpec(next, lookupOver(after)).weeklyHours } };
   const bounds = context.year !== undefined ? changedSpan(context.year, affected, before, after) : undefined;
@@ -509,9 +514,8 @@ function strictlyAfter(now: string, previous: string | undefined): string {
 
 /** The calendar and every calendar (stored or built-in) whose inheritance chain contains it. */
 function dependentsOf(specs: Readonly<Record<string, CalendarSpec>>, name: string): Set<string> {
-  const all = new Set([...Object.keys(specs), ...Object.keys(BUILTIN_CALENDARS)]);
   const out = new Set<string>([name]);
-  for (const id of all) {
+  for (const id of knownCalendarNames(specs)) {
     let lineage: readonly string[];
     try {
       lineage = resolveCalendarSpec(lookupOver(specs)(id)!, lookupOver(specs)).lineage;
@@ -585,13 +589,14 @@ function later(a: string, b: string): string {
 }
 
 /**
- * Recomputes the due instants of every open case whose procedure computes with one of
- * `calendars`: the case's deadline and appointment (unless an apology letter fixed it, the clock
- * is stopped or processing is finished), its open steps, the "due soon"/"overdue" timers and the
- * abandonment timer of a stopped clock. BPMN timers count elapsed time and do not move. Cases
- * where nothing moved are not touched; the others get a `case.deadlineRecomputed` event and a
- * new case version (a concurrent stale advance then gets 409). Cases are visited in id order, so
- * two changes never wait on each other's rows crosswise.
+ * Recomputes the due instants of every open case that runs on one of `calendars` (the calendar
+ * fixed at its receipt, else its procedure's: calendarOfCase): the case's deadline and
+ * appointment (unless an apology letter fixed it, the clock is stopped or processing is
+ * finished), its open steps, the "due soon"/"overdue" timers and the abandonment timer of a
+ * stopped clock. BPMN timers count elapsed time and do not move. Cases where nothing moved are
+ * not touched; the others get a `case.deadlineRecomputed` event and a new case version (a
+ * concurrent stale advance then gets 409). Cases are visited in id order, so two changes never
+ * wait on each other's rows crosswise.
  */
 async function recomputeDeadlines(
   trx: Tx,
@@ -602,6 +607,7 @@ async function recomputeDeadlines(
   actor: Actor,
   context: { calendar: string; version: number; year?: number; notice?: string },
 ): Promise<RecomputedCase[]> {
+  // Cases whose row names no calendar run on their procedure's.
   const versions = await trx.selectFrom('procedure_versions').select(['process_id', 'version', 'procedure']).execute();
   const byProcess = new Map<string, number[]>();
   for (const v of versions) {
@@ -609,12 +615,18 @@ async function recomputeDeadlines(
     if (!calendars.has(effectiveCalendarId(specs, calendar))) continue;
     byProcess.set(v.process_id, [...(byProcess.get(v.process_id) ?? []), v.version]);
   }
-  if (byProcess.size === 0) return [];
   let query = trx
     .selectFrom('cases')
     .selectAll()
     .where('ended_at', 'is', null)
-    .where((eb) => eb.or([...byProcess].map(([processId, list]) => eb.and([eb('process_id', '=', processId), eb('version', 'in', list)]))));
+    .where((eb) =>
+      eb.or([
+        eb('calendar', 'in', [...calendars]),
+        // A name no calendar has computes with the default.
+        ...(calendars.has(DEFAULT_CALENDAR_ID) ? [eb('calendar', 'not in', knownCalendarNames(specs))] : []),
+        ...(byProcess.size > 0 ? [eb.and([eb('calendar', 'is', null), eb.or([...byProcess].map(([processId, list]) => eb.and([eb('process_id', '=', processId), eb('version', 'in', list)])))])] : []),
+      ]),
+    );
   if (changed) {
     // A due instant moves only when a changed day lies between where its counting starts (never
     // before the effective start) and the instant itself: skip cases wholly before or after the days.
@@ -672,8 +684,9 @@ async function recomputeCase(
 ): Promise<RecomputedCase | undefined> {
   const definition = await loadVersion(deps, row.process_id, row.version, { executor: trx });
   const procedure = definition.procedure;
-  const calendarId = effectiveCalendarId(specs, procedure.calendar);
-  const calendar = deps.calendars(procedure.calendar);
+  const calendarName = calendarOfCase(row, procedure);
+  const calendarId = effectiveCalendarId(specs, calendarName);
+  const calendar = deps.calendars(calendarName);
   const clock = fromJson<ClockInfo>(row.clock, {});
 
   // The case's deadline, as receiveCase / resumeClock computed it.

@@ -11,7 +11,7 @@ import type { DbOrTx, Tx } from '../storage/db.ts';
 import { inGroupCommit } from '../storage/group-commit.ts';
 import { prepared } from '../storage/prepared.ts';
 import type { AuditEventRow, CaseRow, CaseStepRow } from '../storage/schema.ts';
-import { CaseChange, STATUS, applyResult, cancelTimers, closeStep, commitChange, isConflict, readForChange, resumeClock, scheduleDeadlineTimers, sendEvent, stopClock, stepOfCase } from './advance.ts';
+import { CaseChange, STATUS, applyResult, calendarOfCase, cancelTimers, closeStep, commitChange, isConflict, readForChange, resumeClock, scheduleDeadlineTimers, sendEvent, stopClock, stepOfCase } from './advance.ts';
 import type { AfterCommit, ClockInfo, StoredSnapshot } from './advance.ts';
 import type { Actor, ServiceDeps } from './context.ts';
 import { latestVersion, loadVersion } from './definitions.ts';
@@ -20,6 +20,8 @@ import { classifyOpen } from './time.ts';
 // Read for every case detail, so compiled once (server/storage/prepared.ts).
 const openStepsOfCase = prepared<{ caseId: string }, CaseStepRow>((db, p) => db.selectFrom('case_steps').selectAll().where('case_id', '=', p.caseId).where('closed_at', 'is', null).orderBy('opened_at'));
 const eventsOfCase = prepared<{ caseId: string }, AuditEventRow>((db, p) => db.selectFrom('audit_events').selectAll().where('case_id', '=', p.caseId).orderBy('seq'));
+// Read for every receipt whose procedure names no calendar.
+const calendarOfUnit = prepared<{ unitId: string }, { calendar: string | null }>((db, p) => db.selectFrom('units').select('calendar').where('id', '=', p.unitId));
 
 export interface Applicant {
   readonly name: string;
@@ -126,12 +128,15 @@ async function nextCaseCode(trx: Tx, agency: string, receivedAt: string): Promis
 /**
  * Receives a dossier: effective start after the cut-off, appointment = start + the procedure's
  * deadline, the case row, its first steps, timers and audit events — all in one transaction.
+ * The case runs on the calendar of its procedure if that names one, else on the receiving unit's
+ * (a desk that works Saturday mornings counts them), and keeps it like its procedure version.
  */
 export async function receiveCase(deps: ServiceDeps, actor: Actor, input: ReceiveInput, link: { parentCaseId?: string; parentStepKey?: string } = {}, readBack?: ReadBack): Promise<string> {
   const definition = input.version === undefined ? await latestVersion(deps, input.processId) : await loadVersion(deps, input.processId, input.version, { checkRetired: true });
   if (definition.retired) throw new Problem('NOT_ALLOWED', `Version ${definition.version} of ${input.processId} is retired; new cases use a newer version.`);
   const procedure = definition.procedure;
-  const calendar = deps.calendars(procedure.calendar);
+  const calendarName = procedure.calendar ?? (await calendarOfUnit(deps.db.db, { unitId: input.unitId }))[0]?.calendar ?? undefined;
+  const calendar = deps.calendars(calendarName);
   const now = deps.clock.now();
   const receivedAt = toDbInstant(input.receivedAt ?? now);
   const cutoff = procedure.cutoffs[input.channel] ?? (input.channel === 'desk' ? '15:00' : undefined);
@@ -176,6 +181,7 @@ export async function receiveCase(deps: ServiceDeps, actor: Actor, input: Receiv
       // A new case has an empty audit chain.
       audit_seq: 0,
       audit_hash: null,
+      calendar: calendarName ?? null,
     };
     await trx.insertInto('cases').values(row).execute();
     const change = new CaseChange(row, definition, calendar, actor, now);
@@ -402,7 +408,8 @@ export async function caseDetail(
   const row = options.row ?? (await db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst());
   if (!row) throw notFound(`Case ${caseId}`);
   const definition = await loadVersion(deps, row.process_id, row.version, options.executor ? { executor: options.executor } : {});
-  const calendar = deps.calendars(definition.procedure.calendar);
+  const calendarName = calendarOfCase(row, definition.procedure);
+  const calendar = deps.calendars(calendarName);
   const now = deps.clock.now();
   const steps = await openStepsOfCase(db, { caseId });
   const snapshot = fromJson<StoredSnapshot>(row.snapshot, { engine: { definitionHash: '', machine: null }, active: [], awaiting: [] });
@@ -450,6 +457,7 @@ export async function caseDetail(
     endedAt: row.ended_at,
     timeliness: row.timeliness ?? (row.due_at && !ended ? classifyOpen(now, row.due_at, calendar, deps.dueSoonMinutes) : null),
     unitId: row.unit_id,
+    calendar: calendarName ?? null,
     channel: row.channel,
     applicant: fromJson<Applicant>(row.applicant, { name: '' }),
     data: fromJson<CaseData>(row.data, {}),

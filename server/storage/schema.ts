@@ -73,6 +73,8 @@ export interface CasesTable {
   /** Head of the case's audit chain: seq and hash of its newest event (0/null before any; null seq = unknown, read the chain). */
   audit_seq: number | null;
   audit_hash: string | null;
+  /** The working calendar the case runs on, fixed at receipt (0004): the procedure's `qt:calendar`, else the receiving unit's; null = the procedure's calendar or the default. */
+  calendar: string | null;
 }
 
 export interface CaseStepsTable {

@@ -414,6 +414,120 @@ for (const dialect of DIALECTS) {
       expect((await desk.request('GET', `/api/cases/${c.id}`)).body.appointmentAt).toBe('2027-03-11T06:30:00.000Z');
     });
 
+    describe('the calendar a case runs on', () => {
+      const FRIDAY_AFTERNOON = '2027-03-05T14:00:00+07:00';
+      let specialist: Caller;
+      beforeEach(async () => {
+        // the one-stop desk works Saturday mornings; the specialist division keeps the default calendar
+        server.clock.set(FRIDAY_AFTERNOON);
+        admin = await callerOf(server.app, 'admin');
+        desk = await callerOf(server.app, 'motcua');
+        specialist = await callerOf(server.app, 'chuyenvien');
+        const created = await admin.request('POST', '/api/calendars', { name: 'cb-motcua-sat', base: 'vn-civil-service', weeklyHours: { sat: [['07:30', '11:30']] } });
+        expect(created.status, created.text).toBe(201);
+        const unit = await admin.request('PATCH', '/api/units/CB-TTPVHCC', { calendar: 'cb-motcua-sat' });
+        expect(unit.status, unit.text).toBe(200);
+      });
+
+      async function receiveAt(caller: Caller, unitId: string, processId = 'thin-slice'): Promise<any> {
+        const res = await caller.request('POST', '/api/cases', { processId, applicant: { name: 'Vũ Thị Lan' }, channel: 'desk', unitId });
+        expect(res.status, res.text).toBe(201);
+        return res.body;
+      }
+      async function deployNamingCalendar(processId: string, calendar: string): Promise<void> {
+        const xml = XML.replace('processRef="thin-slice"', `processRef="${processId}"`).replace('<bpmn:process id="thin-slice"', `<bpmn:process id="${processId}" qt:calendar="${calendar}"`);
+        expect((await (await server.login('thietke')).postXml('/api/procedures', xml)).status).toBe(201);
+      }
+      const caseCalendar = async (id: string) => (await server.db.db.selectFrom('cases').select('calendar').where('id', '=', id).executeTakeFirstOrThrow()).calendar;
+
+      it("should count a dossier on the receiving unit's calendar", async () => {
+        const atDesk = await receiveAt(desk, 'CB-TTPVHCC');
+        const atDivision = await receiveAt(specialist, 'CB-SYT-BTXH');
+
+        // Received Friday 05/03/2027 14:00, before the 15:00 cut-off: the clock starts at once.
+        // 8.5 working days = 68 h. Default calendar: Fri 3 h, Mon–Fri 08–12/03 40 h, Mon–Wed 15–17/03
+        // 24 h (67 h), the last hour Thursday 18/03 07:30–08:30. With Saturday mornings: Fri 3 h, Sat
+        // 06/03 4 h, Mon–Fri 40 h, Sat 13/03 4 h, Mon–Tue 15–16/03 16 h (67 h), the last hour
+        // Wednesday 17/03 07:30–08:30: a working day earlier.
+        expect(atDivision).toMatchObject({ effectiveStart: '2027-03-05T07:00:00.000Z', appointmentAt: '2027-03-18T01:30:00.000Z', calendar: null });
+        expect(atDesk).toMatchObject({ effectiveStart: '2027-03-05T07:00:00.000Z', appointmentAt: '2027-03-17T01:30:00.000Z', calendar: 'cb-motcua-sat' });
+        // The first step's half day (4 h): Fri 14:00–17:00, then one hour on Saturday 06/03 at the desk, on Monday 08/03 otherwise.
+        expect(atDesk.openSteps[0].dueAt).toBe('2027-03-06T01:30:00.000Z');
+        expect(atDivision.openSteps[0].dueAt).toBe('2027-03-08T01:30:00.000Z');
+        expect(await caseCalendar(atDesk.id)).toBe('cb-motcua-sat');
+        expect(await caseCalendar(atDivision.id)).toBeNull();
+
+        // the calendar is the case's from receipt on: the unit leaving it later moves nothing
+        expect((await admin.request('PATCH', '/api/units/CB-TTPVHCC', { calendar: null })).status).toBe(200);
+        server.clock.set('2027-03-05T15:00:00+07:00');
+        const done = await desk.request('POST', `/api/cases/${atDesk.id}/steps/Task_Receive/complete`, { caseVersion: atDesk.caseVersion });
+        expect(done.status, done.text).toBe(200);
+        expect(done.body).toMatchObject({ appointmentAt: '2027-03-17T01:30:00.000Z', calendar: 'cb-motcua-sat' });
+        // 7 working days (56 h) from Friday 15:00 with Saturday mornings: Fri 2 h, Sat 4 h, Mon–Fri 40 h, Sat 4 h, Mon 15/03 6 h ends 15:00
+        expect(done.body.openSteps.find((s: { elementId: string }) => s.elementId === 'Task_Handle').dueAt).toBe('2027-03-15T08:00:00.000Z');
+      });
+
+      it("should count a dossier on its procedure's calendar when the procedure names one", async () => {
+        await deployNamingCalendar('thin-slice-civil', 'vn-civil-service');
+        const c = await receiveAt(desk, 'CB-TTPVHCC', 'thin-slice-civil');
+        // as at the division above: no Saturday counted
+        expect(c).toMatchObject({ appointmentAt: '2027-03-18T01:30:00.000Z', calendar: 'vn-civil-service' });
+        expect(await caseCalendar(c.id)).toBe('vn-civil-service');
+      });
+
+      it("should move the open cases of a unit when its calendar's office hours change, and only those", async () => {
+        await deployNamingCalendar('thin-slice-civil', 'vn-civil-service');
+        const atDesk = await receiveAt(desk, 'CB-TTPVHCC');
+        const deskOnCivil = await receiveAt(desk, 'CB-TTPVHCC', 'thin-slice-civil');
+        const atDivision = await receiveAt(specialist, 'CB-SYT-BTXH');
+
+        // when the desk stops working Saturdays
+        const changed = await admin.request('PUT', '/api/calendars/cb-motcua-sat/weekly-hours', { weeklyHours: { sat: [] }, expectedVersion: 1 });
+        expect(changed.status, changed.text).toBe(200);
+
+        // then its case is counted like the others: Thursday 18/03 08:30, its first step Monday 08/03 08:30
+        expect(changed.body.recomputed).toEqual({ count: 1, cases: [{ caseId: atDesk.id, code: atDesk.code, previousAppointmentAt: '2027-03-17T01:30:00.000Z', appointmentAt: '2027-03-18T01:30:00.000Z', steps: 1 }] });
+        const moved = (await desk.request('GET', `/api/cases/${atDesk.id}`)).body;
+        expect(moved).toMatchObject({ appointmentAt: '2027-03-18T01:30:00.000Z', dueAt: '2027-03-18T01:30:00.000Z', caseVersion: atDesk.caseVersion + 1 });
+        expect(moved.openSteps[0].dueAt).toBe('2027-03-08T01:30:00.000Z');
+        const event = moved.history.find((e: { type: string }) => e.type === 'case.deadlineRecomputed');
+        expect(event).toMatchObject({ actor: 'admin', data: { calendar: 'cb-motcua-sat', changedCalendar: 'cb-motcua-sat', calendarVersion: 2, previousAppointmentAt: '2027-03-17T01:30:00.000Z', appointmentAt: '2027-03-18T01:30:00.000Z' } });
+
+        // and neither the desk's case on the civil-service procedure nor the division's case moved
+        for (const c of [deskOnCivil, atDivision]) {
+          const detail = (await desk.request('GET', `/api/cases/${c.id}`)).body;
+          expect(detail).toMatchObject({ caseVersion: c.caseVersion, appointmentAt: c.appointmentAt });
+          expect(detail.history.some((e: { type: string }) => e.type === 'case.deadlineRecomputed')).toBe(false);
+        }
+        expect((await admin.request('GET', '/api/audit/verify')).body).toMatchObject({ ok: true });
+      });
+
+      it('should move a case whose unit names a calendar that does not exist with the default calendar', async () => {
+        // a unit naming a calendar nobody created yet: its cases run on the default
+        expect((await admin.request('PATCH', '/api/units/CB-TTPVHCC', { calendar: 'not-yet-created' })).status).toBe(200);
+        const c = await receiveAt(desk, 'CB-TTPVHCC');
+        expect(c).toMatchObject({ appointmentAt: '2027-03-18T01:30:00.000Z', calendar: 'not-yet-created' });
+        // when Monday 08/03/2027 becomes a day off on the default calendar, the appointment moves a working day
+        const changed = await admin.request('PUT', `${CIVIL}/years/2027`, { notice: '127/TB-BNV', days: [{ date: '2027-03-08', working: false, reason: 'Nghỉ (thử nghiệm)' }] });
+        expect(changed.status, changed.text).toBe(200);
+        expect(changed.body.recomputed.cases.map((m: { caseId: string }) => m.caseId)).toContain(c.id);
+        expect((await desk.request('GET', `/api/cases/${c.id}`)).body.appointmentAt).toBe('2027-03-19T01:30:00.000Z');
+      });
+
+      it('should keep a case received before cases kept their calendar on its procedure\'s', async () => {
+        await deployNamingCalendar('thin-slice-sat', 'vn-one-stop-saturday');
+        const c = await receiveAt(specialist, 'CB-SYT-BTXH', 'thin-slice-sat');
+        expect(c).toMatchObject({ appointmentAt: '2027-03-17T01:30:00.000Z', calendar: 'vn-one-stop-saturday' });
+        // as a row from before migration 0004 holds it
+        await server.db.db.updateTable('cases').set({ calendar: null }).where('id', '=', c.id).execute();
+        expect((await desk.request('GET', `/api/cases/${c.id}`)).body.calendar).toBe('vn-one-stop-saturday');
+        const changed = await admin.request('PUT', '/api/calendars/vn-one-stop-saturday/weekly-hours', { weeklyHours: { sat: [] } });
+        expect(changed.status, changed.text).toBe(200);
+        expect(changed.body.recomputed.cases.map((m: { caseId: string }) => m.caseId)).toEqual([c.id]);
+        expect((await desk.request('GET', `/api/cases/${c.id}`)).body.appointmentAt).toBe('2027-03-18T01:30:00.000Z');
+      });
+    });
+
     // Several instances share one database only on PostgreSQL; SQLite runs a single server.
     if (dialect === 'postgres') {
       it('should make another instance on the same database compute with the changed calendar', async () => {
