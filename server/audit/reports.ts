@@ -10,6 +10,7 @@ import {
 } from '../../engine/index.ts';
 import { caseAuditEvents } from '../documents/load.ts';
 import { notFound, Problem } from '../errors.ts';
+import { calendarOfCase } from '../services/advance.ts';
 import { calendarResolver } from '../services/engine-adapter.ts';
 import type { DbOrTx } from '../storage/db.ts';
 
@@ -62,7 +63,7 @@ export async function collectAuditData(db: DbOrTx, filter: AuditFilter, now: str
   let query = db
     .selectFrom('cases')
     .innerJoin('procedure_versions as v', (j) => j.onRef('v.process_id', '=', 'cases.process_id').onRef('v.version', '=', 'cases.version'))
-    .select(['cases.id', 'cases.code', 'v.procedure'])
+    .select(['cases.id', 'cases.code', 'cases.calendar', 'v.procedure'])
     .orderBy('cases.received_at')
     .orderBy('cases.code');
   if (filter.processId) query = query.where('cases.process_id', '=', filter.processId);
@@ -76,7 +77,7 @@ export async function collectAuditData(db: DbOrTx, filter: AuditFilter, now: str
   const codes = new Map<string, string>();
   for (const row of rows) {
     codes.set(row.id, row.code);
-    const calendarName = (JSON.parse(row.procedure) as { calendar?: string }).calendar;
+    const calendarName = calendarOfCase(row, JSON.parse(row.procedure) as { calendar?: string });
     const events: AuditEvent[] = await caseAuditEvents(db, row.id);
     intervals.push(...stepIntervals(events, { workingTime: calendars(calendarName), now }));
     cases.push(...caseTimeliness(events, now));

@@ -41,7 +41,7 @@ const claimExpectedVersion = prepared<{ id: string; expected: number }, CaseRow>
   db.updateTable('cases').set((eb) => ({ case_version: eb('case_version', '+', 1) })).where('id', '=', p.id).where('case_version', '=', p.expected).returningAll(),
 );
 const claimNextVersion = prepared<{ id: string }, CaseRow>((db, p) => db.updateTable('cases').set((eb) => ({ case_version: eb('case_version', '+', 1) })).where('id', '=', p.id).returningAll());
-const writeCase = prepared<Omit<CaseRow, 'id' | 'code' | 'process_id' | 'unit_id' | 'applicant' | 'channel' | 'received_at' | 'effective_start' | 'parent_case_id' | 'parent_step_key' | 'created_at'> & { id: string }, never>((db, p) =>
+const writeCase = prepared<Omit<CaseRow, 'id' | 'code' | 'process_id' | 'unit_id' | 'applicant' | 'channel' | 'received_at' | 'effective_start' | 'parent_case_id' | 'parent_step_key' | 'created_at' | 'calendar'> & { id: string }, never>((db, p) =>
   db
     .updateTable('cases')
     .set({

@@ -467,6 +467,24 @@ for (const dialect of DIALECTS) {
         expect(done.body.openSteps.find((s: { elementId: string }) => s.elementId === 'Task_Handle').dueAt).toBe('2027-03-15T08:00:00.000Z');
       });
 
+      it("should measure a step's working time in the step-time export on the case's calendar", async () => {
+        const atDesk = await receiveAt(desk, 'CB-TTPVHCC');
+        const atDivision = await receiveAt(specialist, 'CB-SYT-BTXH');
+        // both first steps (the desk's lane in either case) completed Monday 08/03/2027 09:30; Friday's sessions have expired
+        server.clock.set('2027-03-08T09:30:00+07:00');
+        const deskOnMonday = await callerOf(server.app, 'motcua');
+        for (const received of [atDesk, atDivision]) {
+          const done = await deskOnMonday.request('POST', `/api/cases/${received.id}/steps/Task_Receive/complete`, { caseVersion: received.caseVersion });
+          expect(done.status, done.text).toBe(200);
+        }
+        const exported = await (await callerOf(server.app, 'kiemsoat')).request('GET', '/api/audit/export?format=json&processId=thin-slice');
+        expect(exported.status, exported.text).toBe(200);
+        const minutesOf = (caseId: string) => exported.body.intervals.find((i: { caseId: string; elementId: string }) => i.caseId === caseId && i.elementId === 'Task_Receive').workingMinutes;
+        // Fri 14:00–17:00 (3 h) + Mon 07:30–09:30 (2 h); at the desk also Saturday 07:30–11:30 (4 h)
+        expect(minutesOf(atDivision.id)).toBe(5 * 60);
+        expect(minutesOf(atDesk.id)).toBe(9 * 60);
+      });
+
       it("should count a dossier on its procedure's calendar when the procedure names one", async () => {
         await deployNamingCalendar('thin-slice-civil', 'vn-civil-service');
         const c = await receiveAt(desk, 'CB-TTPVHCC', 'thin-slice-civil');
