@@ -22,6 +22,8 @@ import { caseRoutes } from './routes/cases.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { procedureRoutes } from './routes/procedures.ts';
 import { userRoutes } from './routes/users.ts';
+import { caseCodeFromEnv } from './services/case-code.ts';
+import type { CaseCodeFormat } from './services/case-code.ts';
 import { calendarStoreFor } from './services/calendars.ts';
 import type { ServiceDeps } from './services/context.ts';
 import { defaultEngine } from './services/engine-adapter.ts';
@@ -34,8 +36,8 @@ export interface AppDeps {
   readonly engine?: ProcedureEngine;
   readonly calendars?: CalendarResolver;
   readonly handlers?: Readonly<Record<string, ServiceHandler>>;
-  /** Agency code in case codes; default env AGENCY_CODE or `QT`. */
-  readonly agencyCode?: string;
+  /** How dossier codes are made; default from the environment ({@link caseCodeFromEnv}). */
+  readonly caseCode?: CaseCodeFormat;
   /** Working minutes before a deadline that count as "due soon"; default one working day. */
   readonly dueSoonMinutes?: number;
   /** Replaces the session/token authentication (tests of other concerns). */
@@ -55,7 +57,7 @@ export function serviceDeps(deps: AppDeps): ServiceDeps {
     calendars: deps.calendars ?? store!.resolve,
     ...(store && { refreshCalendars: store.refresh }),
     handlers: deps.handlers ?? {},
-    agencyCode: deps.agencyCode ?? process.env.AGENCY_CODE ?? 'QT',
+    caseCode: deps.caseCode ?? caseCodeFromEnv(),
     dueSoonMinutes: deps.dueSoonMinutes ?? 8 * 60,
   };
 }

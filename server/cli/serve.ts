@@ -13,6 +13,8 @@ import { ensureDemoUsers, formatDemoAccounts } from '../auth/demo.ts';
 import { systemClock } from '../clock.ts';
 import { toProblem } from '../errors.ts';
 import { createScheduler } from '../scheduler/scheduler.ts';
+import { caseCodeFromEnv } from '../services/case-code.ts';
+import type { CaseCodeFormat } from '../services/case-code.ts';
 import type { ServiceDeps } from '../services/context.ts';
 import { deployProcedures } from '../services/procedures.ts';
 import { DEFAULT_DB_URL, createDb, withStartupLock } from '../storage/db.ts';
@@ -75,10 +77,17 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`quytrinh serve: --port must be a port number\n\n${USAGE}`);
     return EXIT.usage;
   }
+  let caseCode: CaseCodeFormat;
+  try {
+    caseCode = caseCodeFromEnv();
+  } catch (error) {
+    process.stderr.write(`quytrinh serve: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
   const url = options.db ?? process.env.DATABASE_URL ?? DEFAULT_DB_URL;
   const handle = createDb(url);
   const clock = systemClock;
-  const deps = serviceDeps({ db: handle, clock });
+  const deps = serviceDeps({ db: handle, clock, caseCode });
   const processesDir = resolve(options.processes ?? join(ROOT, 'processes'));
   const created = await withStartupLock(handle, async () => {
     await migrateToLatest(handle);
@@ -95,7 +104,7 @@ export async function run(args: string[]): Promise<number> {
   if (created.seeded) console.log(`seeded a demo history of ${created.seeded.received} simulated dossiers (labelled ${SIMULATION_LABEL})`);
 
   const staticDir = options['no-editor'] ? undefined : await buildBrowserApp();
-  const app = createApp({ db: handle, clock, ...(staticDir ? { staticDir } : {}) });
+  const app = createApp({ db: handle, clock, caseCode, ...(staticDir ? { staticDir } : {}) });
   const scheduler = createScheduler(deps, process.env.WEBHOOK_URL ? { outbox: { webhookUrl: process.env.WEBHOOK_URL } } : {});
 
   const server: ServerType = await new Promise((ready, fail) => {

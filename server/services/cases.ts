@@ -9,6 +9,8 @@ import { Problem, notFound } from '../errors.ts';
 import { fromJson, toDbInstant } from '../storage/db.ts';
 import type { DbOrTx, Tx } from '../storage/db.ts';
 import { inGroupCommit } from '../storage/group-commit.ts';
+import { caseCodeOfDay } from './case-code.ts';
+import type { CaseCodeFormat } from './case-code.ts';
 import { prepared } from '../storage/prepared.ts';
 import type { AuditEventRow, CaseRow, CaseStepRow } from '../storage/schema.ts';
 import { CaseChange, STATUS, applyResult, calendarOfCase, cancelTimers, closeStep, commitChange, isConflict, readForChange, resumeClock, scheduleDeadlineTimers, sendEvent, stopClock, stepOfCase } from './advance.ts';
@@ -111,18 +113,16 @@ async function runAfterCommit(deps: ServiceDeps, work: readonly AfterCommit[]): 
   }
 }
 
-/** The next case code: `<agency>-YYMMDD-NNNN`, numbered per agency and local day (Circular 04/2025 style). */
-async function nextCaseCode(trx: Tx, agency: string, receivedAt: string): Promise<string> {
-  const local = new Date(new Date(receivedAt).getTime() + 7 * 3_600_000).toISOString();
-  const day = `${local.slice(2, 4)}${local.slice(5, 7)}${local.slice(8, 10)}`;
-  const key = `${agency}-${day}`;
+/** The next dossier code of the receipt day: the day's counter (per code prefix) counts up in the receiving transaction. */
+async function nextCaseCode(trx: Tx, format: CaseCodeFormat, receivedAt: string): Promise<string> {
+  const day = caseCodeOfDay(format, receivedAt);
   const row = await trx
     .insertInto('case_counters')
-    .values({ key, value: 1 })
+    .values({ key: day.counterKey, value: 1 })
     .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb(eb.ref('case_counters.value'), '+', 1) })))
     .returning('value')
     .executeTakeFirstOrThrow();
-  return `${key}-${String(row.value).padStart(4, '0')}`;
+  return day.withSequence(row.value);
 }
 
 /**
@@ -147,7 +147,7 @@ export async function receiveCase(deps: ServiceDeps, actor: Actor, input: Receiv
   const started = deps.engine.start(definition.runnable, { caseId: id, data, now });
   const after: AfterCommit[] = [];
   await inTransaction(deps, true, async (trx) => {
-    const code = await nextCaseCode(trx, deps.agencyCode, receivedAt);
+    const code = await nextCaseCode(trx, deps.caseCode, receivedAt);
     const snapshot: StoredSnapshot = { engine: started.snapshot, active: [], awaiting: [] };
     const clock: ClockInfo = { runningSince: effectiveStart };
     const row: CaseRow = {

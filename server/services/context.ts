@@ -1,6 +1,7 @@
 /** What every service call needs: its dependencies and who is acting. */
 import type { Clock } from '../clock.ts';
 import type { DbHandle } from '../storage/db.ts';
+import type { CaseCodeFormat } from './case-code.ts';
 import type { CalendarResolver, ProcedureEngine, ServiceHandler } from './ports.ts';
 
 export interface ServiceDeps {
@@ -17,8 +18,8 @@ export interface ServiceDeps {
   readonly refreshCalendars?: () => Promise<void>;
   /** Service/script task handlers by name. */
   readonly handlers: Readonly<Record<string, ServiceHandler>>;
-  /** Agency code in case codes (Circular 04/2025-style `<agency>-YYMMDD-NNNN`). */
-  readonly agencyCode: string;
+  /** How dossier codes are made (default `<agency e-ID>-YYMMDD-AAXXXX`, Circular 04/2025). */
+  readonly caseCode: CaseCodeFormat;
   /** "Due soon" starts this many working minutes before a deadline (default one working day). */
   readonly dueSoonMinutes: number;
 }

@@ -32,7 +32,8 @@ for (const dialect of DIALECTS) {
       const received = await desk.post('/api/cases', { processId: 'thin-slice', applicant: { name: 'Nguyễn Văn An' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
       expect(received.status).toBe(201);
       const caseId: string = received.body.id;
-      expect(received.body.code).toMatch(/^QT-260302-0001$/);
+      // Circular 04/2025: <agency>-YYMMDD-AA + the day's sequence number in 4 digits (AA = CASE_CODE_SYSTEM, default 00)
+      expect(received.body.code).toBe('QT-260302-000001');
       expect(received.body.statusCode).toBe(2);
       expect(received.body.effectiveStart).toBe('2026-03-02T01:00:00.000Z');
       // 8.5 working days from Monday 02/03/2026 08:00 → Thursday 12/03/2026 12:00 (lunch break) → 13:00+0:30
