@@ -4,7 +4,7 @@
  * Errors arrive as application/problem+json and are thrown as {@link ApiError} with their code and
  * the element they name, so pages can show both to the user.
  */
-import type { Diagnostic } from '../engine/index.ts';
+import type { CalendarSpec, DayInfo, Diagnostic, WeeklyHours, YearNotice } from '../engine/index.ts';
 
 export type Timeliness = 'early' | 'onTime' | 'late' | 'withinDeadline' | 'dueSoon' | 'overdue' | (string & {});
 
@@ -17,7 +17,93 @@ export interface User {
   readonly roles: readonly RoleGrant[];
 }
 
-export interface Unit { readonly id: string; readonly code: string; readonly name: string; readonly parentId?: string | null }
+export interface Unit { readonly id: string; readonly code: string; readonly name: string; readonly parentId?: string | null; readonly calendar?: string | null }
+
+export interface NewUnitInput { readonly code: string; readonly name: string; readonly parentId?: string; readonly calendar?: string }
+
+/** A user as the admin sees it (GET /api/users). */
+export interface UserAccount extends User {
+  readonly active: boolean;
+  readonly createdAt: string;
+}
+
+export interface NewUserInput {
+  readonly username: string;
+  readonly displayName: string;
+  readonly password: string;
+  readonly roles: readonly RoleGrant[];
+}
+
+export interface UserPatch {
+  readonly displayName?: string;
+  readonly password?: string;
+  readonly active?: boolean;
+  readonly roles?: readonly RoleGrant[];
+}
+
+export interface ApiToken {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** One calendar in GET /api/calendars. */
+export interface CalendarSummary {
+  readonly name: string;
+  readonly displayName: string | null;
+  readonly base: string | null;
+  readonly version: number;
+  readonly updatedAt: string | null;
+  readonly builtIn: boolean;
+  /** Years with a notice of this calendar's own. */
+  readonly noticeYears: readonly number[];
+}
+
+/** One calendar and its exceptional days of a year (GET /api/calendars/:name?year=). */
+export interface CalendarView extends CalendarSummary {
+  readonly lineage: readonly string[];
+  /** Office hours after inheritance. */
+  readonly weeklyHours: WeeklyHours;
+  readonly holidayRules: readonly { readonly key: string; readonly name: string }[];
+  readonly year: number;
+  /** This calendar's own notice for the year: what PUT …/years/:year replaces. */
+  readonly notice: YearNotice | null;
+  /** The notice in force after inheritance. */
+  readonly effectiveNotice: YearNotice | null;
+  readonly days: readonly DayInfo[];
+  readonly spec: CalendarSpec;
+}
+
+export interface DayBrief { readonly date: string; readonly working: boolean; readonly reason?: string; readonly notice?: string }
+
+/** The exceptional days of the year that a change adds, removes or alters. */
+export interface DayDiff { readonly added: readonly DayBrief[]; readonly removed: readonly DayBrief[]; readonly changed: readonly DayBrief[] }
+
+/** An open case whose due instants a calendar change moved (or would move). */
+export interface RecomputedCase {
+  readonly caseId: string;
+  readonly code: string;
+  readonly previousAppointmentAt: string | null;
+  readonly appointmentAt: string | null;
+  readonly steps: number;
+}
+
+/** What a calendar change did, or with `dryRun` would do. */
+export interface CalendarChangeResult {
+  readonly dryRun: boolean;
+  readonly calendar: CalendarView;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Days for a year's notice; office hours for the other changes. */
+  readonly diff: DayDiff | { readonly weeklyHours: { readonly before: WeeklyHours; readonly after: WeeklyHours } };
+  /** The list stops at 100 cases; `count` is all of them. */
+  readonly recomputed: { readonly count: number; readonly cases: readonly RecomputedCase[] };
+}
+
+/** A year's notice as the admin enters it (the year is in the path). */
+export type YearNoticeInput = Omit<YearNotice, 'year'>;
+
+export interface NewCalendarInput { readonly name: string; readonly displayName?: string; readonly base: string }
 
 export interface ProcedureVersion { readonly version: number; readonly hash: string; readonly deployedAt: string; readonly retired: boolean }
 
@@ -206,6 +292,9 @@ async function json<T>(method: string, path: string, body?: unknown, contentType
 
 const enc = encodeURIComponent;
 
+/** Calendar changes are previewed first: the same request with `?dryRun=true` stores nothing. */
+const dryRunQuery = (dryRun: boolean): string => (dryRun ? '?dryRun=true' : '');
+
 /** Every server route the browser app uses. */
 export const api = {
   async login(username: string, password: string): Promise<{ user: User; csrfToken: string }> {
@@ -223,6 +312,25 @@ export const api = {
     setCsrfToken(undefined);
   },
   units: () => json<Unit[]>('GET', '/api/units'),
+  createUnit: (input: NewUnitInput) => json<Unit>('POST', '/api/units', input),
+  /** Sets the calendar the unit's new dossiers run on (null = the default). */
+  setUnitCalendar: (unitId: string, calendar: string | null) => json<Unit>('PATCH', `/api/units/${enc(unitId)}`, { calendar }),
+  users: () => json<UserAccount[]>('GET', '/api/users'),
+  user: (id: string) => json<UserAccount>('GET', `/api/users/${enc(id)}`),
+  createUser: (input: NewUserInput) => json<UserAccount>('POST', '/api/users', input),
+  updateUser: (id: string, patch: UserPatch) => json<UserAccount>('PATCH', `/api/users/${enc(id)}`, patch),
+  apiTokens: (userId: string) => json<ApiToken[]>('GET', `/api/users/${enc(userId)}/tokens`),
+  /** The clear token is in this answer only. */
+  createApiToken: (userId: string, name: string) => json<ApiToken & { token: string }>('POST', `/api/users/${enc(userId)}/tokens`, { name }),
+  revokeApiToken: (userId: string, tokenId: string) => json<void>('DELETE', `/api/users/${enc(userId)}/tokens/${enc(tokenId)}`),
+  calendars: () => json<CalendarSummary[]>('GET', '/api/calendars'),
+  /** Without a year the server shows this year. */
+  calendar: (name: string, year?: number) => json<CalendarView>('GET', `/api/calendars/${enc(name)}${year === undefined ? '' : `?year=${year}`}`),
+  createCalendar: (input: NewCalendarInput, dryRun: boolean) => json<CalendarChangeResult>('POST', `/api/calendars${dryRunQuery(dryRun)}`, input),
+  setYearNotice: (name: string, year: number, notice: YearNoticeInput, expectedVersion: number, dryRun: boolean) =>
+    json<CalendarChangeResult>('PUT', `/api/calendars/${enc(name)}/years/${year}${dryRunQuery(dryRun)}`, { ...notice, expectedVersion }),
+  setWeeklyHours: (name: string, weeklyHours: WeeklyHours, expectedVersion: number, dryRun: boolean) =>
+    json<CalendarChangeResult>('PUT', `/api/calendars/${enc(name)}/weekly-hours${dryRunQuery(dryRun)}`, { weeklyHours, expectedVersion }),
   procedures: () => json<Procedure[]>('GET', '/api/procedures'),
   async procedureXml(processId: string, version: number): Promise<string> {
     const response = await request('GET', `/api/procedures/${enc(processId)}/versions/${version}/xml`);

@@ -1,6 +1,8 @@
 /** What every page receives: the signed-in user and a way to report errors. */
 import { ApiError, type User } from './api-client.ts';
+import { diagnosticTitle } from './diagnostic-titles.ts';
 import { el, replace } from './dom.ts';
+import { problemTitle } from './labels.ts';
 
 export interface PageContext {
   readonly user: User;
@@ -29,6 +31,20 @@ export function showMessage(message: unknown, kind: 'error' | 'info' = 'error'):
   } else {
     replace(banner, message instanceof Error ? message.message : String(message), el('button', { class: 'close', type: 'button', 'aria-label': 'Đóng', onclick: clearMessage }, '×'));
   }
+}
+
+/**
+ * A refusal shown next to the form that caused it (the banner is for the page): the Vietnamese
+ * title of its code, then each diagnostic with its title, or else the server's explanation.
+ * A string is a refusal of the page itself, already in Vietnamese.
+ */
+export function problemNote(problem: unknown): HTMLElement {
+  if (!(problem instanceof ApiError)) return el('div', { class: 'problem', role: 'alert' }, problem instanceof Error ? problem.message : String(problem));
+  return el('div', { class: 'problem', role: 'alert', 'data-code': problem.code },
+    el('strong', {}, problemTitle(problem.code)),
+    problem.diagnostics.length > 0
+      ? el('ul', {}, problem.diagnostics.map((d) => el('li', { 'data-code': d.code }, diagnosticTitle(d.code) ? el('strong', {}, diagnosticTitle(d.code), '. ') : '', d.message)))
+      : el('div', { class: 'small' }, problem.message));
 }
 
 export function clearMessage(): void {

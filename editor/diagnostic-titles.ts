@@ -1,7 +1,8 @@
 /**
- * A short Vietnamese title for each diagnostic code the engine emits, shown beside the engine's
- * (English) explanation so a designer reads what is wrong in their language. Unknown codes show
- * the code alone: a new engine check is never hidden.
+ * A short Vietnamese title for each diagnostic code the engine emits (procedures and working
+ * calendars), shown beside the engine's (English) explanation so a designer or an administrator
+ * reads what is wrong in their language. Unknown codes show the code alone: a new engine check is
+ * never hidden.
  */
 const TITLES: Readonly<Record<string, string>> = {
   UNREACHABLE: 'Không thể tới được từ sự kiện bắt đầu',
@@ -93,6 +94,18 @@ const TITLES: Readonly<Record<string, string>> = {
   XML_TOO_DEEP: 'XML lồng nhau quá sâu',
   XML_DOCTYPE_FORBIDDEN: 'XML chứa DOCTYPE bị cấm',
   XML_WARNING: 'Cảnh báo khi đọc XML',
+  CALENDAR_SHAPE: 'Lịch làm việc sai cấu trúc',
+  CALENDAR_HOURS: 'Giờ làm việc không hợp lệ',
+  CALENDAR_SEASON: 'Khoảng thời gian theo mùa không hợp lệ',
+  CALENDAR_HOLIDAY: 'Quy tắc ngày lễ không hợp lệ',
+  CALENDAR_NOTICE: 'Thông báo nghỉ lễ của năm không hợp lệ',
+  CALENDAR_NOTICE_DUPLICATE: 'Một năm có hai thông báo',
+  CALENDAR_NOTICE_KEY: 'Thông báo nêu ngày lễ không có trong lịch',
+  CALENDAR_DAY: 'Ngày điều chỉnh không hợp lệ',
+  CALENDAR_DAY_YEAR: 'Ngày không thuộc năm của thông báo',
+  CALENDAR_DAY_DUPLICATE: 'Một ngày được nhập hai lần',
+  CALENDAR_BREAK: 'Đợt nghỉ không hợp lệ',
+  CALENDAR_INVALID: 'Không dựng được lịch làm việc',
 };
 
 /** @example diagnosticTitle('UNREACHABLE') // 'Không thể tới được từ sự kiện bắt đầu' */

@@ -1,8 +1,9 @@
 /**
  * Vietnamese wording for the codes the API returns (statuses, timeliness, channels, roles,
- * outcomes, audit events) and date formatting in Vietnam's time zone.
+ * outcomes, audit events, problems, calendar days) and date formatting in Vietnam's time zone.
  */
 import type { Timeliness } from './api-client.ts';
+import type { DayKind, TimeRange, Weekday } from '../engine/index.ts';
 
 /** The 10 national dossier status codes (domain.md, "Status vocabulary"). */
 export const STATUS_LABELS: Readonly<Record<number, string>> = {
@@ -125,3 +126,62 @@ export const NORM_UNIT_LABELS: Readonly<Record<string, string>> = {
   workingDays: 'ngày làm việc',
   calendarDays: 'ngày (theo lịch)',
 };
+
+/** What went wrong, per problem+json code; the server's own explanation is shown beside it. */
+const PROBLEM_TITLES: Readonly<Record<string, string>> = {
+  VALIDATION: 'Dữ liệu nhập chưa hợp lệ',
+  DEADLINE_CALENDAR: 'Lịch làm việc không hợp lệ, chưa có gì được thay đổi',
+  STALE_VERSION: 'Dữ liệu đã được người khác thay đổi; hãy tải lại trang rồi làm lại',
+  CONFLICT: 'Trùng với dữ liệu đã có',
+  NOT_ALLOWED: 'Không được phép thực hiện thao tác này',
+  NOT_FOUND: 'Không tìm thấy',
+  FORBIDDEN: 'Tài khoản không có quyền thực hiện thao tác này',
+  UNAUTHENTICATED: 'Phiên đăng nhập đã hết; hãy đăng nhập lại',
+  NETWORK: 'Không kết nối được máy chủ',
+  INTERNAL: 'Máy chủ gặp lỗi; hãy thử lại hoặc báo quản trị hệ thống',
+};
+
+/** @example problemTitle('STALE_VERSION') // 'Dữ liệu đã được người khác thay đổi; …' */
+export function problemTitle(code: string): string {
+  return PROBLEM_TITLES[code] ?? 'Không thực hiện được';
+}
+
+export const WEEKDAY_LABELS: Readonly<Record<Weekday, string>> = {
+  mon: 'Thứ Hai',
+  tue: 'Thứ Ba',
+  wed: 'Thứ Tư',
+  thu: 'Thứ Năm',
+  fri: 'Thứ Sáu',
+  sat: 'Thứ Bảy',
+  sun: 'Chủ nhật',
+};
+
+/** Why a day of a working calendar is not an ordinary one. */
+export const DAY_KIND_LABELS: Readonly<Record<DayKind, string>> = {
+  regular: 'Ngày làm việc',
+  rest: 'Ngày nghỉ hằng tuần',
+  holiday: 'Nghỉ lễ, Tết',
+  makeUp: 'Nghỉ bù',
+  break: 'Đợt nghỉ theo thông báo',
+  swapOff: 'Nghỉ (hoán đổi)',
+  swapWorked: 'Làm bù (hoán đổi)',
+  unitOff: 'Đơn vị nghỉ',
+  unitWorked: 'Đơn vị làm việc',
+};
+
+/**
+ * A calendar date `YYYY-MM-DD` as `dd/MM/yyyy` (a date, no time zone to apply).
+ * @example formatDate('2026-02-16') // '16/02/2026'
+ */
+export function formatDate(isoDate: string | null | undefined): string {
+  const match = isoDate ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate) : null;
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : isoDate || '—';
+}
+
+/**
+ * Office hours of a day; no hours is a day off.
+ * @example formatHours([['07:30', '11:30'], ['13:00', '17:00']]) // '07:30–11:30, 13:00–17:00'
+ */
+export function formatHours(ranges: readonly TimeRange[] | undefined): string {
+  return ranges && ranges.length > 0 ? ranges.map(([from, to]) => `${from}–${to}`).join(', ') : 'Nghỉ';
+}

@@ -1,6 +1,7 @@
 /**
  * The browser app: hash routes for login, procedures, the officer's inbox and case page, the
- * designer and the reviewer's statistics. The session is a cookie; on load we ask /api/auth/me.
+ * designer, the reviewer's statistics and the administrator's calendars, users and units. The
+ * session is a cookie; on load we ask /api/auth/me.
  */
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
@@ -11,6 +12,8 @@ import { ApiError, api, type User } from './api-client.ts';
 import { clearMessage, hasRole, showMessage, type Page } from './app.ts';
 import { el, replace } from './dom.ts';
 import { ROLE_LABELS } from './labels.ts';
+import { calendarPage } from './pages/calendar.ts';
+import { calendarsPage } from './pages/calendars.ts';
 import { casePage } from './pages/case.ts';
 import { casesPage } from './pages/cases.ts';
 import { designerPage } from './pages/designer.ts';
@@ -18,6 +21,8 @@ import { inboxPage } from './pages/inbox.ts';
 import { loginPage } from './pages/login.ts';
 import { proceduresPage } from './pages/procedures.ts';
 import { reviewPage } from './pages/review.ts';
+import { userPage } from './pages/user.ts';
+import { usersPage } from './pages/users.ts';
 
 const ROUTES: Readonly<Record<string, Page>> = {
   procedures: proceduresPage,
@@ -26,6 +31,10 @@ const ROUTES: Readonly<Record<string, Page>> = {
   cases: (root, context) => (context.params[0] ? casePage(root, context) : casesPage(root, context)),
   designer: designerPage,
   review: reviewPage,
+  // #/calendars lists; #/calendars/:name[/:year] is one calendar's year.
+  calendars: (root, context) => (context.params[0] ? calendarPage(root, context) : calendarsPage(root, context)),
+  // #/users lists users and units; #/users/:id is one user with their API tokens.
+  users: (root, context) => (context.params[0] ? userPage(root, context) : usersPage(root, context)),
 };
 
 /** Pages meant for some roles only; the server enforces access, this only keeps menus honest. */
@@ -33,6 +42,8 @@ const ROUTE_ROLES: Readonly<Record<string, readonly string[]>> = {
   inbox: ['officer', 'unitHead'],
   designer: ['designer', 'admin'],
   review: ['reviewer', 'admin', 'unitHead'],
+  calendars: ['admin'],
+  users: ['admin'],
 };
 
 let user: User | undefined;
@@ -45,6 +56,7 @@ function landingRoute(u: User): string {
   if (hasRole(u, 'officer') || hasRole(u, 'unitHead')) return '#/inbox';
   if (hasRole(u, 'designer')) return '#/designer';
   if (hasRole(u, 'reviewer')) return '#/review';
+  if (hasRole(u, 'admin')) return '#/users';
   return '#/procedures';
 }
 
@@ -63,6 +75,8 @@ function renderChrome(): void {
     ['#/procedures', 'Quy trình', true],
     ['#/designer', 'Thiết kế', hasRole(user, 'designer')],
     ['#/review', 'Thống kê', hasRole(user, 'reviewer') || hasRole(user, 'admin') || hasRole(user, 'unitHead')],
+    ['#/calendars', 'Lịch làm việc', hasRole(user, 'admin')],
+    ['#/users', 'Người dùng & đơn vị', hasRole(user, 'admin')],
   ];
   replace(nav, links.filter(([, , visible]) => visible).map(([href, label]) => el('a', { href, class: location.hash.startsWith(href) ? 'current' : '' }, label)));
   const roles = [...new Set(user.roles.map((r) => ROLE_LABELS[r.role] ?? r.role))].join(', ');

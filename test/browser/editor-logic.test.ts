@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InboxItem, StepInterval, User } from '../../editor/api-client.ts';
-import { formatDateTime, outcomeLabel, timelinessClass, timelinessLabel } from '../../editor/labels.ts';
+import { formatDate, formatDateTime, formatHours, outcomeLabel, problemTitle, timelinessClass, timelinessLabel } from '../../editor/labels.ts';
+import { parseHours } from '../../editor/pages/calendar.ts';
 import { byDue } from '../../editor/pages/inbox.ts';
 import { mayActOn } from '../../editor/pages/case.ts';
 import { byUnit, heat, meanHours, reduceIntervals, spentHours } from '../../editor/statistics.ts';
@@ -72,10 +73,35 @@ describe('editor step permission', () => {
   });
 });
 
+describe('editor office hours input', () => {
+  it('should read typed office hours, with a hyphen or the en dash it writes', () => {
+    expect(parseHours('7:30-11:30, 13:00–17:00')).toEqual([['07:30', '11:30'], ['13:00', '17:00']]);
+    expect(parseHours(formatHours([['07:00', '11:30']]))).toEqual([['07:00', '11:30']]);
+  });
+
+  it('should refuse text that is not a list of ranges', () => {
+    expect(parseHours('')).toBeUndefined();
+    expect(parseHours('sáng thứ Bảy')).toBeUndefined();
+    expect(parseHours('07:30-11:30, 13:00')).toBeUndefined();
+  });
+});
+
 describe('editor labels', () => {
   it('should format instants as dd/MM/yyyy HH:mm in Vietnam time', () => {
     expect(formatDateTime('2026-11-25T17:30:00Z')).toBe('26/11/2026 00:30');
     expect(formatDateTime(null)).toBe('—');
+  });
+
+  it('should format calendar dates as dd/MM/yyyy and office hours as ranges, no hours being a day off', () => {
+    expect(formatDate('2026-02-16')).toBe('16/02/2026');
+    expect(formatDate(undefined)).toBe('—');
+    expect(formatHours([['07:30', '11:30'], ['13:00', '17:00']])).toBe('07:30–11:30, 13:00–17:00');
+    expect(formatHours([])).toBe('Nghỉ');
+  });
+
+  it('should name problem codes in Vietnamese, unknown ones generically', () => {
+    expect(problemTitle('DEADLINE_CALENDAR')).toBe('Lịch làm việc không hợp lệ, chưa có gì được thay đổi');
+    expect(problemTitle('SOMETHING_NEW')).toBe('Không thực hiện được');
   });
 
   it('should name timeliness classes and outcomes in Vietnamese', () => {
