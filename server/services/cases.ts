@@ -535,9 +535,13 @@ export async function listCases(deps: ServiceDeps, query: CaseQuery) {
   if (query.to) q = q.where('received_at', '<', toDbInstant(query.to));
   if (query.overdue) q = q.where('ended_at', 'is', null).where('due_at', '<', now);
   if (query.dueSoon) q = q.where('ended_at', 'is', null).where('due_at', '>=', now).where('due_at', '<=', new Date(new Date(now).getTime() + 86_400_000 * 2).toISOString());
-  if (query.q) {
-    const like = `%${query.q.replaceAll('%', '').replaceAll('_', '')}%`;
-    q = q.where((eb) => eb.or([eb('code', 'like', like), eb('applicant', 'like', like)]));
+  const text = query.q?.trim().replaceAll('%', '').replaceAll('_', '');
+  if (text) {
+    // A dossier code (or its beginning) is found through the unique index on code; only text that
+    // starts no code is looked for inside the applicant, which reads the cases one by one.
+    const codeEnd = `${text}\u{10FFFF}`;
+    const startsACode = await deps.db.db.selectFrom('cases').select('id').where('code', '>=', text).where('code', '<', codeEnd).where('code', 'like', `${text}%`).limit(1).executeTakeFirst();
+    q = startsACode ? q.where('code', '>=', text).where('code', '<', codeEnd).where('code', 'like', `${text}%`) : q.where('applicant', 'like', `%${text}%`);
   }
   // Overdue and due-soon lists run most urgent first, straight off the open-cases due index
   // (newest-first would sort every overdue case before the first page); other lists newest first.

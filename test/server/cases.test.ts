@@ -218,6 +218,12 @@ for (const dialect of DIALECTS) {
       expect(page2.body.nextCursor).toBeNull();
       const search = await reviewer.get(`/api/cases?q=${encodeURIComponent('nộp 3')}`);
       expect(search.body.items.map((i: { applicant: { name: string } }) => i.applicant.name)).toEqual(['Người nộp 3']);
+      // a dossier code, whole or its beginning, through the code index
+      const codes = [...page1.body.items, ...page2.body.items].map((i: { code: string }) => i.code).sort();
+      expect((await reviewer.get(`/api/cases?q=${encodeURIComponent(codes[2]!)}`)).body.items.map((i: { code: string }) => i.code)).toEqual([codes[2]]);
+      const day = codes[0]!.slice(0, codes[0]!.lastIndexOf('-'));
+      expect((await reviewer.get(`/api/cases?q=${encodeURIComponent(day)}`)).body.items.map((i: { code: string }) => i.code).sort()).toEqual(codes);
+      expect((await reviewer.get(`/api/cases?q=${encodeURIComponent(`${codes[0]}9`)}`)).body.items).toEqual([]);
       const specialist = await server.login('chuyenvien');
       expect((await specialist.get('/api/cases')).body.items).toHaveLength(0);
     });
