@@ -26,7 +26,7 @@ export function openExistingDb(url: string): DbHandle | undefined {
     process.stderr.write(`quytrinh: no database at ${file}. Start the server once (npm start) or pass --db.\n`);
     return undefined;
   }
-  return createDb(url, { poolSize: 2 });
+  return createDb(url, { poolSize: 2, readOnly: true });
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -107,15 +107,15 @@ function builtInBecause(reason: string): CalendarSet {
 
 /**
  * The calendars the server at `url` computes with, through its own calendar store; the built-in
- * ones when there is no such database or it holds no calendars. Read only: a missing SQLite file
- * is not created (createDb would), and an empty table is not seeded (the store's first refresh would).
+ * ones when there is no such database or it holds no calendars. Read only: the database is opened
+ * read-only, and an empty table is not asked for (the store's first refresh would seed it).
  */
 async function calendarSet(url: string): Promise<CalendarSet> {
   const where = withoutPassword(url);
   if (!/^postgres(ql)?:\/\//.test(url) && !existsSync(url.replace(/^(sqlite|file):(\/\/)?/, ''))) return builtInBecause(`no database at ${where}`);
   let handle: DbHandle | undefined;
   try {
-    handle = createDb(url, { poolSize: 1 });
+    handle = createDb(url, { poolSize: 1, readOnly: true });
     const anyStored = await handle.db.selectFrom('calendars').select('name').limit(1).executeTakeFirst();
     if (!anyStored) return builtInBecause(`no calendars stored in ${where}`);
     const store = calendarStoreFor(handle);

@@ -43,6 +43,11 @@ export interface CreateDbOptions {
   readonly schema?: string;
   /** PostgreSQL pool size. */
   readonly poolSize?: number;
+  /**
+   * For commands that only read (`audit verify`, `export`, `calendar`): a SQLite file must exist and
+   * is opened read-only (neither created nor switched to WAL); PostgreSQL sessions are read-only.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** The default database when none is configured: a SQLite file under ./data. */
@@ -56,7 +61,7 @@ export const DEFAULT_DB_URL = './data/quytrinh.db';
  */
 export function createDb(url: string = DEFAULT_DB_URL, options: CreateDbOptions = {}): DbHandle {
   if (/^postgres(ql)?:\/\//.test(url)) return createPostgres(url, options);
-  return createSqlite(url.replace(/^(sqlite|file):(\/\/)?/, ''));
+  return createSqlite(url.replace(/^(sqlite|file):(\/\/)?/, ''), options.readOnly === true);
 }
 
 /**
@@ -83,7 +88,8 @@ function withStatementCache(database: Database.Database): Database.Database {
   });
 }
 
-function createSqlite(file: string): DbHandle {
+function createSqlite(file: string, readOnly: boolean): DbHandle {
+  if (readOnly) return createReadOnlySqlite(file);
   if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
   const db = new Kysely<DatabaseSchema>({
     dialect: new SqliteDialect({
@@ -103,6 +109,18 @@ function createSqlite(file: string): DbHandle {
   return { db, capabilities: { dialect: 'sqlite', skipLocked: false }, url: file, close: () => db.destroy() };
 }
 
+function createReadOnlySqlite(file: string): DbHandle {
+  const db = new Kysely<DatabaseSchema>({
+    dialect: new SqliteDialect({
+      database: () => Promise.resolve(withStatementCache(new Database(file, { readonly: true, fileMustExist: true }))),
+      async onCreateConnection(connection) {
+        await connection.executeQuery(CompiledQuery.raw('pragma busy_timeout = 5000'));
+      },
+    }),
+  });
+  return { db, capabilities: { dialect: 'sqlite', skipLocked: false }, url: file, close: () => db.destroy() };
+}
+
 /** The schema named by a URL's `options=-c search_path=…` parameter, if any. */
 function schemaOfUrl(url: string): string | undefined {
   const options = new URL(url).searchParams.get('options') ?? '';
@@ -112,10 +130,12 @@ function schemaOfUrl(url: string): string | undefined {
 function createPostgres(url: string, options: CreateDbOptions): DbHandle {
   const schema = options.schema ?? schemaOfUrl(url);
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid schema name "${schema}"`);
+  // Explicit session options replace those of the URL, so the URL's search_path is carried over.
+  const sessionOptions = [options.schema ? `-c search_path=${options.schema}` : new URL(url).searchParams.get('options'), options.readOnly ? '-c default_transaction_read_only=on' : undefined].filter(Boolean).join(' ');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    ...(sessionOptions ? { options: sessionOptions } : {}),
   });
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   return {

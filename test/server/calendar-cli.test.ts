@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceDeps } from '../../server/app.ts';
 import { testClock } from '../../server/clock.ts';
@@ -99,3 +100,31 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('quytrinh calendar --db on a SQLite file it must not change', () => {
+  it('should read a database in rollback-journal mode without switching it to WAL or writing to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quytrinh-calendar-ro-'));
+    try {
+      const file = join(dir, 'q.db');
+      const t = await createTestDb('sqlite', { file });
+      await setYearNotice(serviceDeps({ db: t, clock: testClock('2027-02-01T08:00:00+07:00') }), { username: 'admin' }, 'vn-civil-service', 2027, DAY_OFF_2027);
+      await t.dispose();
+      const raw = new Database(file);
+      raw.pragma('journal_mode = DELETE');
+      raw.close();
+      const before = statSync(file).mtimeMs;
+
+      const stored = cli([...DUE, '--db', file]);
+      expect(stored.status, stored.stderr).toBe(0);
+      expect(JSON.parse(stored.stdout)).toMatchObject({ source: 'database', dueAt: '2027-03-05T08:00:00.000+07:00' });
+
+      const after = new Database(file, { readonly: true });
+      expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
+      after.close();
+      expect(statSync(file).mtimeMs).toBe(before);
+      expect(existsSync(`${file}-wal`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
