@@ -586,19 +586,20 @@ export async function listCases(deps: ServiceDeps, query: CaseQuery) {
 export async function inbox(deps: ServiceDeps, roles: readonly { role: string; unitId: string }[], limit = 200) {
   if (roles.length === 0) return [];
   const now = deps.clock.now();
-  // Due soon is judged on the default calendar: an inbox mixes procedures, and the warning needs no more precision.
-  const calendar = deps.calendars(undefined);
   const rows = await deps.db.db
     .selectFrom('case_steps as s')
     .innerJoin('cases as c', 'c.id', 's.case_id')
-    .select(['s.case_id', 'c.code', 's.step_key', 's.element_id', 's.name', 's.role', 's.unit_id', 's.due_at', 's.opened_at', 's.claimed_by', 's.outcomes', 'c.process_id', 'c.version', 'c.case_version', 'c.status_code'])
+    .select(['s.case_id', 'c.code', 's.step_key', 's.element_id', 's.name', 's.role', 's.unit_id', 's.due_at', 's.opened_at', 's.claimed_by', 's.outcomes', 'c.process_id', 'c.version', 'c.case_version', 'c.status_code', 'c.calendar'])
     .where('s.closed_at', 'is', null)
     .where((eb) => eb.or(roles.map((r) => eb.and([eb('s.unit_id', '=', r.unitId), eb.or([eb('s.role', '=', r.role), eb('s.role', 'is', null)])]))))
     .orderBy('s.due_at')
     .orderBy('s.opened_at')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
+  // "Due soon" counts working time on each case's own calendar (a Saturday desk's cases count Saturdays).
+  const calendarOfRow: (string | undefined)[] = [];
+  for (const r of rows) calendarOfRow.push(calendarOfCase(r, (await loadVersion(deps, r.process_id, r.version)).procedure));
+  return rows.map((r, i) => ({
     caseId: r.case_id,
     caseCode: r.code,
     stepKey: r.step_key,
@@ -608,7 +609,7 @@ export async function inbox(deps: ServiceDeps, roles: readonly { role: string; u
     unitId: r.unit_id,
     openedAt: r.opened_at,
     dueAt: r.due_at,
-    timeliness: r.due_at ? classifyOpen(now, r.due_at, calendar, deps.dueSoonMinutes) : null,
+    timeliness: r.due_at ? classifyOpen(now, r.due_at, deps.calendars(calendarOfRow[i]), deps.dueSoonMinutes) : null,
     claimedBy: r.claimed_by,
     outcomes: fromJson<string[]>(r.outcomes, []),
     processId: r.process_id,

@@ -467,6 +467,21 @@ for (const dialect of DIALECTS) {
         expect(done.body.openSteps.find((s: { elementId: string }) => s.elementId === 'Task_Handle').dueAt).toBe('2027-03-15T08:00:00.000Z');
       });
 
+      it("should judge 'due soon' in the inbox on the case's calendar", async () => {
+        const atDesk = await receiveAt(desk, 'CB-TTPVHCC');
+        server.clock.set('2027-03-05T15:00:00+07:00');
+        const done = await desk.request('POST', `/api/cases/${atDesk.id}/steps/Task_Receive/complete`, { caseVersion: atDesk.caseVersion });
+        expect(done.status, done.text).toBe(200);
+        // Task_Handle is due Monday 15/03/2027 15:00 (see above). On Friday 12/03 16:00 that is 11 working
+        // hours away with the desk's Saturday morning (Fri 1 h, Sat 4 h, Mon 6 h), more than the one
+        // working day of "due soon"; on the default calendar it would be 7 h, due soon.
+        server.clock.set('2027-03-12T16:00:00+07:00');
+        const inbox = await (await callerOf(server.app, 'chuyenvien')).request('GET', '/api/inbox');
+        expect(inbox.status, inbox.text).toBe(200);
+        const item = inbox.body.find((i: { caseId: string }) => i.caseId === atDesk.id);
+        expect(item).toMatchObject({ elementId: 'Task_Handle', dueAt: '2027-03-15T08:00:00.000Z', timeliness: 'withinDeadline' });
+      });
+
       it("should measure a step's working time in the step-time export on the case's calendar", async () => {
         const atDesk = await receiveAt(desk, 'CB-TTPVHCC');
         const atDivision = await receiveAt(specialist, 'CB-SYT-BTXH');
