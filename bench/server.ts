@@ -51,6 +51,10 @@ async function freePort(): Promise<number> {
 async function startServer(dbFile: string, processesDir: string): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'bin', 'quytrinh.js'), 'serve', '--no-editor', '--no-demo-history', '--db', dbFile, '--port', String(port), '--processes', processesDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // A bench that dies (an exception in a load callback ends the process) must not leave the server running.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   await new Promise<void>((ready, fail) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -121,6 +125,8 @@ function report(label: string, result: autocannon.Result, seconds: number, cpu: 
 }
 
 async function advancesOverHttp(): Promise<void> {
+  // Each connection needs a case of its own to complete, and one more may be left unfinished at the end.
+  if (CASES < 2 * CONNECTIONS) throw new Error(`BENCH_CASES (${CASES}) must be at least twice BENCH_CONNECTIONS (${CONNECTIONS})`);
   const dir = mkdtempSync(join(tmpdir(), 'qt-bench-'));
   const server = await startServer(join(dir, 'bench.db'), join(ROOT, 'processes', 'thin-slice'));
   try {
