@@ -4,7 +4,8 @@
  * Errors arrive as application/problem+json and are thrown as {@link ApiError} with their code and
  * the element they name, so pages can show both to the user.
  */
-import type { CalendarSpec, DayInfo, Diagnostic, WeeklyHours, YearNotice } from '../engine/index.ts';
+import type { Diagnostic, WeeklyHours } from '../engine/index.ts';
+import type { CalendarChangeResult, CalendarSummary, CalendarView, NewCalendarInput, YearNoticeInput } from '../server/services/calendars.ts';
 
 export type Timeliness = 'early' | 'onTime' | 'late' | 'withinDeadline' | 'dueSoon' | 'overdue' | (string & {});
 
@@ -48,62 +49,8 @@ export interface ApiToken {
   readonly revokedAt: string | null;
 }
 
-/** One calendar in GET /api/calendars. */
-export interface CalendarSummary {
-  readonly name: string;
-  readonly displayName: string | null;
-  readonly base: string | null;
-  readonly version: number;
-  readonly updatedAt: string | null;
-  readonly builtIn: boolean;
-  /** Years with a notice of this calendar's own. */
-  readonly noticeYears: readonly number[];
-}
-
-/** One calendar and its exceptional days of a year (GET /api/calendars/:name?year=). */
-export interface CalendarView extends CalendarSummary {
-  readonly lineage: readonly string[];
-  /** Office hours after inheritance. */
-  readonly weeklyHours: WeeklyHours;
-  readonly holidayRules: readonly { readonly key: string; readonly name: string }[];
-  readonly year: number;
-  /** This calendar's own notice for the year: what PUT …/years/:year replaces. */
-  readonly notice: YearNotice | null;
-  /** The notice in force after inheritance. */
-  readonly effectiveNotice: YearNotice | null;
-  readonly days: readonly DayInfo[];
-  readonly spec: CalendarSpec;
-}
-
-export interface DayBrief { readonly date: string; readonly working: boolean; readonly reason?: string; readonly notice?: string }
-
-/** The exceptional days of the year that a change adds, removes or alters. */
-export interface DayDiff { readonly added: readonly DayBrief[]; readonly removed: readonly DayBrief[]; readonly changed: readonly DayBrief[] }
-
-/** An open case whose due instants a calendar change moved (or would move). */
-export interface RecomputedCase {
-  readonly caseId: string;
-  readonly code: string;
-  readonly previousAppointmentAt: string | null;
-  readonly appointmentAt: string | null;
-  readonly steps: number;
-}
-
-/** What a calendar change did, or with `dryRun` would do. */
-export interface CalendarChangeResult {
-  readonly dryRun: boolean;
-  readonly calendar: CalendarView;
-  readonly diagnostics: readonly Diagnostic[];
-  /** Days for a year's notice; office hours for the other changes. */
-  readonly diff: DayDiff | { readonly weeklyHours: { readonly before: WeeklyHours; readonly after: WeeklyHours } };
-  /** The list stops at 100 cases; `count` is all of them. */
-  readonly recomputed: { readonly count: number; readonly cases: readonly RecomputedCase[] };
-}
-
-/** A year's notice as the admin enters it (the year is in the path). */
-export type YearNoticeInput = Omit<YearNotice, 'year'>;
-
-export interface NewCalendarInput { readonly name: string; readonly displayName?: string; readonly base: string }
+// The calendar API's shapes are the server's own types (type-only: nothing of the server is bundled).
+export type { CalendarChangeResult, CalendarSummary, CalendarView, DayBrief, DayDiff, NewCalendarInput, RecomputedCase, YearNoticeInput } from '../server/services/calendars.ts';
 
 export interface ProcedureVersion { readonly version: number; readonly hash: string; readonly deployedAt: string; readonly retired: boolean }
 
