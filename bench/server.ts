@@ -11,10 +11,7 @@
  * 3. memory and the overdue query as open cases grow: SQLite files with 1,000 and 1,000,000 open
  *    cases, the server started on each, the overdue list and a text search over HTTP, its RSS.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -23,6 +20,8 @@ import { serviceDeps } from '../server/app.ts';
 import { deployProcedures } from '../server/services/procedures.ts';
 import { createDb } from '../server/storage/db.ts';
 import { migrateToLatest } from '../server/storage/migrate.ts';
+import { startServe } from '../test/helpers/serve-process.ts';
+import type { ServeProcess } from '../test/helpers/serve-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -30,49 +29,13 @@ const CASES = Number(process.env.BENCH_CASES ?? 15_000);
 const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 1_000_000);
 const STEP_OFFICERS = ['motcua', 'chuyenvien', 'giamdoc'] as const;
 
-interface RunningServer {
-  readonly child: ChildProcess;
-  readonly base: string;
-  stop(): Promise<void>;
+/** `quytrinh serve` on a database file with the thin-slice procedure; BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof`) go to its node. */
+function startServer(dbFile: string): Promise<ServeProcess> {
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return startServe(['--no-editor', '--no-demo-history', '--db', dbFile, '--processes', join(ROOT, 'processes', 'thin-slice')], { nodeArgs });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Starts `quytrinh serve` on a database file; resolves when it prints its listening line. */
-async function startServer(dbFile: string, processesDir: string): Promise<RunningServer> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(ROOT, 'bin', 'quytrinh.js'), 'serve', '--no-editor', '--no-demo-history', '--db', dbFile, '--port', String(port), '--processes', processesDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  // A bench that dies (an exception in a load callback ends the process) must not leave the server running.
-  const killOnExit = (): void => void child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  await new Promise<void>((ready, fail) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      if (out.includes('quytrinh listening on')) ready();
-    });
-    child.once('exit', (code) => fail(new Error(`quytrinh serve exited with ${code} before listening:\n${out}`)));
-  });
-  return {
-    child,
-    base: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((done) => {
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+const baseOf = (server: ServeProcess): string => `http://127.0.0.1:${server.port}`;
 
 /** CPU milliseconds (user + system) the process has used, from /proc. */
 function cpuMs(pid: number): number {
@@ -128,9 +91,9 @@ async function advancesOverHttp(): Promise<void> {
   // Each connection needs a case of its own to complete, and one more may be left unfinished at the end.
   if (CASES < 2 * CONNECTIONS) throw new Error(`BENCH_CASES (${CASES}) must be at least twice BENCH_CONNECTIONS (${CONNECTIONS})`);
   const dir = mkdtempSync(join(tmpdir(), 'qt-bench-'));
-  const server = await startServer(join(dir, 'bench.db'), join(ROOT, 'processes', 'thin-slice'));
+  const server = await startServer(join(dir, 'bench.db'));
   try {
-    const tokens = await officerTokens(server.base);
+    const tokens = await officerTokens(baseOf(server));
     const pid = server.child.pid!;
 
     const pending: Pending[] = [];
@@ -140,7 +103,7 @@ async function advancesOverHttp(): Promise<void> {
     let cpu0 = cpuMs(pid);
     let t0 = performance.now();
     const receipts = await autocannon({
-      url: server.base,
+      url: baseOf(server),
       connections: CONNECTIONS,
       amount: CASES,
       requests: [
@@ -188,7 +151,7 @@ async function advancesOverHttp(): Promise<void> {
     cpu0 = cpuMs(pid);
     t0 = performance.now();
     const advances = await autocannon({
-      url: server.base,
+      url: baseOf(server),
       connections: CONNECTIONS,
       // Every connection may leave one case unfinished when the count is reached: never ask for more cases than were received.
       amount: Math.max(0, pending.length - CONNECTIONS) * STEP_OFFICERS.length,
@@ -233,22 +196,22 @@ async function openCasesScale(count: number): Promise<void> {
     const t0 = performance.now();
     await databaseWithOpenCases(file, count);
     const generated = (performance.now() - t0) / 1000;
-    const server = await startServer(file, join(ROOT, 'processes', 'thin-slice'));
+    const server = await startServer(file);
     try {
       const pid = server.child.pid!;
       const rssStarted = rssMb(pid);
-      const login = await fetch(`${server.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'kiemsoat', password: 'demo1234' }) });
+      const login = await fetch(`${baseOf(server)}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'kiemsoat', password: 'demo1234' }) });
       const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0]! };
       const timings: number[] = [];
       const searches: number[] = [];
       let overdueShown = 0;
       for (let round = 0; round < 20; round++) {
         const l0 = performance.now();
-        const page = await json<{ items: unknown[] }>(await fetch(`${server.base}/api/cases?overdue=true&limit=50`, { headers }));
+        const page = await json<{ items: unknown[] }>(await fetch(`${baseOf(server)}/api/cases?overdue=true&limit=50`, { headers }));
         timings.push(performance.now() - l0);
         overdueShown = page.items.length;
         const s0 = performance.now();
-        await json(await fetch(`${server.base}/api/cases?q=${encodeURIComponent(`QT-${(round * 7919) % count}`)}&limit=20`, { headers }));
+        await json(await fetch(`${baseOf(server)}/api/cases?q=${encodeURIComponent(`QT-${(round * 7919) % count}`)}&limit=20`, { headers }));
         searches.push(performance.now() - s0);
       }
       timings.sort((a, b) => a - b);

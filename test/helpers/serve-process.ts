@@ -13,10 +13,25 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServe(args: readonly string[], timeoutMs = 60_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'quytrinh.js'), 'serve', '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface StartServeOptions {
+  readonly timeoutMs?: number;
+  /** Options for node itself, before the script (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
+}
+
+export async function startServe(args: readonly string[], options: StartServeOptions = {}): Promise<ServeProcess> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'bin', 'quytrinh.js'), 'serve', '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test run or bench that dies without stopping the server must not leave it running.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', killOnExit);
+      resolve(code);
+    }),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer): void => {
