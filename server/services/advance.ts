@@ -41,7 +41,7 @@ const claimExpectedVersion = prepared<{ id: string; expected: number }, CaseRow>
   db.updateTable('cases').set((eb) => ({ case_version: eb('case_version', '+', 1) })).where('id', '=', p.id).where('case_version', '=', p.expected).returningAll(),
 );
 const claimNextVersion = prepared<{ id: string }, CaseRow>((db, p) => db.updateTable('cases').set((eb) => ({ case_version: eb('case_version', '+', 1) })).where('id', '=', p.id).returningAll());
-const writeCase = prepared<Omit<CaseRow, 'id' | 'code' | 'process_id' | 'unit_id' | 'applicant' | 'channel' | 'received_at' | 'effective_start' | 'parent_case_id' | 'parent_step_key' | 'created_at' | 'calendar'> & { id: string }, never>((db, p) =>
+const writeCase = prepared<Pick<CaseRow, 'id' | keyof CaseChanges | 'audit_seq' | 'audit_hash' | 'snapshot' | 'clock' | 'data' | 'case_version' | 'updated_at'>, never>((db, p) =>
   db
     .updateTable('cases')
     .set({
@@ -65,7 +65,7 @@ const writeCase = prepared<Omit<CaseRow, 'id' | 'code' | 'process_id' | 'unit_id
     })
     .where('id', '=', p.id),
 );
-/** An open step of a case (the row, or none). */
+/** A step row of a case, open or closed (none when the case has no such step). */
 export const stepOfCase = prepared<{ caseId: string; stepKey: string }, CaseStepRow>((db, p) => db.selectFrom('case_steps').selectAll().where('case_id', '=', p.caseId).where('step_key', '=', p.stepKey));
 const closeStepRow = prepared<{ caseId: string; stepKey: string; closedAt: string; outcome: string | null; closedBy: string | null; reason: string; timeliness: string | null }, never>((db, p) =>
   db
