@@ -89,32 +89,20 @@ function withStatementCache(database: Database.Database): Database.Database {
 }
 
 function createSqlite(file: string, readOnly: boolean): DbHandle {
-  if (readOnly) return createReadOnlySqlite(file);
-  if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
+  if (!readOnly && file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
   const db = new Kysely<DatabaseSchema>({
     dialect: new SqliteDialect({
-      database: () => Promise.resolve(withStatementCache(new Database(file))),
+      database: () => Promise.resolve(withStatementCache(new Database(file, readOnly ? { readonly: true, fileMustExist: true } : {}))),
       async onCreateConnection(connection) {
-        // WAL lets readers run beside the one writer; foreign keys are off by default in SQLite;
         // busy_timeout makes a second process wait for the write lock instead of failing at once.
+        await connection.executeQuery(CompiledQuery.raw('pragma busy_timeout = 5000'));
+        if (readOnly) return;
+        // WAL lets readers run beside the one writer; foreign keys are off by default in SQLite.
         await connection.executeQuery(CompiledQuery.raw('pragma journal_mode = WAL'));
         await connection.executeQuery(CompiledQuery.raw('pragma foreign_keys = ON'));
-        await connection.executeQuery(CompiledQuery.raw('pragma busy_timeout = 5000'));
         await connection.executeQuery(CompiledQuery.raw('pragma synchronous = NORMAL'));
         // Savepoints of group commit keep their undo pages in a temporary journal: in memory, not a file.
         await connection.executeQuery(CompiledQuery.raw('pragma temp_store = MEMORY'));
-      },
-    }),
-  });
-  return { db, capabilities: { dialect: 'sqlite', skipLocked: false }, url: file, close: () => db.destroy() };
-}
-
-function createReadOnlySqlite(file: string): DbHandle {
-  const db = new Kysely<DatabaseSchema>({
-    dialect: new SqliteDialect({
-      database: () => Promise.resolve(withStatementCache(new Database(file, { readonly: true, fileMustExist: true }))),
-      async onCreateConnection(connection) {
-        await connection.executeQuery(CompiledQuery.raw('pragma busy_timeout = 5000'));
       },
     }),
   });
