@@ -9,7 +9,9 @@
  *    the step's role with the case version read from the previous reply (each completion one
  *    transaction: claim the version, snapshot, closed and opened step rows, timers, audit, outbox);
  * 3. memory and the overdue query as open cases grow: SQLite files with 1,000 and 1,000,000 open
- *    cases, the server started on each, the overdue list and a text search over HTTP, its RSS.
+ *    cases, the server started on each, the overdue list and a text search over HTTP, its RSS;
+ * 4. the reference the issue compares with: a bare Hono + XState step + SQLite write
+ *    (bench/reference-server.ts) under the same load, so both rates come from this machine.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,7 @@ import { serviceDeps } from '../server/app.ts';
 import { deployProcedures } from '../server/services/procedures.ts';
 import { createDb } from '../server/storage/db.ts';
 import { migrateToLatest } from '../server/storage/migrate.ts';
-import { startServe } from '../test/helpers/serve-process.ts';
+import { startNodeServer, startServe } from '../test/helpers/serve-process.ts';
 import type { ServeProcess } from '../test/helpers/serve-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -227,7 +229,42 @@ async function openCasesScale(count: number): Promise<void> {
   }
 }
 
+/** The bare reference server under the same harness: as many advances as the product's phase 2, round robin over its cases. */
+async function referenceOverHttp(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'qt-bench-ref-'));
+  const cases = Math.max(CONNECTIONS, CASES);
+  const server = await startNodeServer(['--import', 'tsx', join(ROOT, 'bench', 'reference-server.ts'), join(dir, 'reference.db'), String(cases)], /reference listening on http:\/\/localhost:(\d+)/);
+  try {
+    const pid = server.child.pid!;
+    let next = 0;
+    let lastReply = 0;
+    let answered = 0;
+    const cpu0 = cpuMs(pid);
+    const t0 = performance.now();
+    const result = await autocannon({
+      url: baseOf(server),
+      connections: CONNECTIONS,
+      amount: (cases - CONNECTIONS) * STEP_OFFICERS.length,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => ({ ...request, path: `/cases/case-${next++ % cases}/advance`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'COMPLETE' }) }),
+          onResponse: (status) => {
+            lastReply = performance.now();
+            if (status === 200) answered++;
+          },
+        },
+      ],
+    });
+    report('reference: bare Hono + XState step + one SQLite write', result, (lastReply - t0) / 1000, cpuMs(pid) - cpu0, answered);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
+  await referenceOverHttp();
   await advancesOverHttp();
   await openCasesScale(1_000);
   await openCasesScale(OPEN_CASES);

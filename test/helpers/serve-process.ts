@@ -1,4 +1,4 @@
-/** Starts `quytrinh serve` as a real child process and waits for its "listening" line. */
+/** Starts `quytrinh serve` (or another node server script) as a real child process and waits for its "listening" line. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,9 +19,14 @@ export interface StartServeOptions {
   readonly nodeArgs?: readonly string[];
 }
 
-export async function startServe(args: readonly string[], options: StartServeOptions = {}): Promise<ServeProcess> {
+export function startServe(args: readonly string[], options: StartServeOptions = {}): Promise<ServeProcess> {
+  return startNodeServer([join(ROOT, 'bin', 'quytrinh.js'), 'serve', '--port', '0', ...args], /quytrinh listening on http:\/\/localhost:(\d+)/, options);
+}
+
+/** Runs `node <nodeArgs> <scriptAndArgs>` and resolves once its output matches `listening` (the port is its first group). */
+export async function startNodeServer(scriptAndArgs: readonly string[], listening: RegExp, options: StartServeOptions = {}): Promise<ServeProcess> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'bin', 'quytrinh.js'), 'serve', '--port', '0', ...args], { cwd: ROOT, env: { ...process.env, PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...scriptAndArgs], { cwd: ROOT, env: { ...process.env, PORT: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   // A test run or bench that dies without stopping the server must not leave it running.
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -33,10 +38,10 @@ export async function startServe(args: readonly string[], options: StartServeOpt
     }),
   );
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${scriptAndArgs[0]} did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
-      const m = /quytrinh listening on http:\/\/localhost:(\d+)/.exec(output);
+      const m = listening.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));
@@ -46,7 +51,7 @@ export async function startServe(args: readonly string[], options: StartServeOpt
     child.stderr!.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}:\n${output}`));
+      reject(new Error(`${scriptAndArgs[0]} exited with ${code}:\n${output}`));
     });
   });
   return {
