@@ -43,6 +43,30 @@ export interface ReceiveInput {
   readonly data?: CaseData;
 }
 
+/**
+ * Text as searches compare it: lower case, tone marks and other diacritics removed, đ → d, every
+ * run of other characters (spaces, punctuation) one space. Done here rather than in SQL so that
+ * SQLite and PostgreSQL, neither of which folds đ, find the same cases.
+ *
+ * @example searchWords('  Nguyễn Văn ĐỨC, "HTX"') // 'nguyen van duc htx'
+ */
+export function searchWords(text: string): string {
+  return text.normalize('NFD').toLowerCase().replace(/\p{M}/gu, '').replace(/[đð]/g, 'd').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/**
+ * What a dossier is found by besides its code (`cases.applicant_search`): the applicant's name
+ * (a person or an organisation), identity number (CCCD, tax code, passport) and phone, the latter
+ * two without separators so "0912 345 678" and "0912345678" are the same number. Email and address
+ * are left out: their fragments (gmail, a street named after a person) would swamp name searches.
+ *
+ * @example applicantSearchText({ name: 'Đặng Thị Hà', phone: '0912 345 678' }) // 'dang thi ha 0912345678'
+ */
+export function applicantSearchText(applicant: Applicant): string {
+  const compact = (value: string | undefined): string => searchWords(value ?? '').replaceAll(' ', '');
+  return [searchWords(applicant.name), compact(applicant.idNumber), compact(applicant.phone)].filter(Boolean).join(' ');
+}
+
 const MAX_RETRIES = 5;
 
 /**
@@ -159,6 +183,7 @@ export async function receiveCase(deps: ServiceDeps, actor: Actor, input: Receiv
       status_code: STATUS.accepted,
       clock_state: 'running',
       applicant: JSON.stringify(input.applicant),
+      applicant_search: applicantSearchText(input.applicant),
       channel: input.channel,
       received_at: receivedAt,
       effective_start: effectiveStart,
@@ -518,6 +543,24 @@ export interface CaseQuery {
   readonly limit?: number;
 }
 
+/** Up to this many cases matching a text search are read through the SQLite search index; more are read newest first. */
+const SEARCH_CANDIDATES = 1000;
+
+/**
+ * SQLite: the cases whose applicant holds every word, from the FTS5 trigram table (0005), which
+ * serves LIKE '%…%' for words of three characters or more. SQLite's planner always starts from a
+ * subquery on it: right for rare words ("van 4242": a few hundred cases of a million, looked up and
+ * sorted), slow for common ones ("nguyen van" matches most cases), where reading the newest cases
+ * until the page is full is fast. So listCases first counts the matches up to SEARCH_CANDIDATES
+ * and uses this only below it. PostgreSQL needs no such step: its planner weighs the trigram
+ * index against the received_at order from its statistics.
+ */
+function applicantIndexMatches(db: DbOrTx, words: readonly string[]) {
+  let matches = db.selectFrom('case_search').select('case_id');
+  for (const word of words) matches = matches.where('applicant_search', 'like', `%${word}%`);
+  return matches;
+}
+
 /** Lists cases with a keyset cursor: newest first (`received_at|id`), or most urgent first for overdue/due-soon lists (`due_at|id`). */
 export async function listCases(deps: ServiceDeps, query: CaseQuery) {
   const now = deps.clock.now();
@@ -538,10 +581,20 @@ export async function listCases(deps: ServiceDeps, query: CaseQuery) {
   const text = query.q?.trim().replaceAll('%', '').replaceAll('_', '');
   if (text) {
     // A dossier code (or its beginning) is found through the unique index on code; only text that
-    // starts no code is looked for inside the applicant, which reads the cases one by one.
+    // starts no code is looked for among the applicants.
     const codeEnd = `${text}\u{10FFFF}`;
     const startsACode = await deps.db.db.selectFrom('cases').select('id').where('code', '>=', text).where('code', '<', codeEnd).where('code', 'like', `${text}%`).limit(1).executeTakeFirst();
-    q = startsACode ? q.where('code', '>=', text).where('code', '<', codeEnd).where('code', 'like', `${text}%`) : q.where('applicant', 'like', `%${text}%`);
+    if (startsACode) q = q.where('code', '>=', text).where('code', '<', codeEnd).where('code', 'like', `${text}%`);
+    else {
+      // Every word somewhere in the applicant's name, identity number or phone, in any order.
+      // Normalised words hold only letters and digits, so they need no LIKE escaping.
+      const words = searchWords(query.q ?? '').split(' ').filter((word) => word !== '');
+      for (const word of words) q = q.where('applicant_search', 'like', `%${word}%`);
+      if (words.length > 0 && deps.db.capabilities.dialect === 'sqlite') {
+        const indexed = applicantIndexMatches(deps.db.db, words);
+        if ((await indexed.limit(SEARCH_CANDIDATES + 1).execute()).length <= SEARCH_CANDIDATES) q = q.where('id', 'in', indexed);
+      }
+    }
   }
   // Overdue and due-soon lists run most urgent first, straight off the open-cases due index
   // (newest-first would sort every overdue case before the first page); other lists newest first.

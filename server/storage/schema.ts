@@ -75,6 +75,17 @@ export interface CasesTable {
   audit_hash: string | null;
   /** The working calendar the case runs on, fixed at receipt (0004): the procedure's `qt:calendar`, else the receiving unit's; null = the procedure's calendar or the default. */
   calendar: string | null;
+  /** The applicant's name, identity number and phone for text search (0005): lower case, no diacritics, đ → d; see `applicantSearchText`. Defaults to '' (found by no search). */
+  applicant_search: Generated<string>;
+}
+
+/**
+ * SQLite only (0005): FTS5 trigram index over `cases.applicant_search`, written by triggers on
+ * `cases`. PostgreSQL indexes the column itself (pg_trgm) and has no such table.
+ */
+export interface CaseSearchTable {
+  case_id: string;
+  applicant_search: string;
 }
 
 export interface CaseStepsTable {
@@ -176,6 +187,7 @@ export interface DatabaseSchema {
   procedures: ProceduresTable;
   procedure_versions: ProcedureVersionsTable;
   cases: CasesTable;
+  case_search: CaseSearchTable;
   case_steps: CaseStepsTable;
   timers: TimersTable;
   audit_events: AuditEventsTable;

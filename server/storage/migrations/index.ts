@@ -7,12 +7,14 @@ import * as m0001 from './0001-init.ts';
 import * as m0002 from './0002-auth.ts';
 import * as m0003 from './0003-audit-head.ts';
 import * as m0004 from './0004-case-calendar.ts';
+import * as m0005 from './0005-case-search.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-init': m0001,
   '0002-auth': m0002,
   '0003-audit-head': m0003,
   '0004-case-calendar': m0004,
+  '0005-case-search': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
