@@ -1,10 +1,13 @@
 /**
- * Durable timers: BPMN timers, "due soon" and "overdue" marks of cases, each step's overdue mark,
- * and abandonment after a supplement
- * request are rows in `timers`. A worker claims due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL,
- * so several server instances share the work; one atomic UPDATE on SQLite, the single writer),
- * then fires each one in a transaction that also marks it fired — so a timer fires exactly once,
- * and a crash before the commit leaves it to be claimed again when the claim expires.
+ * Durable timers: BPMN timers, "due soon" and "overdue" marks of cases, and abandonment after a
+ * supplement request are rows in `timers`. A worker claims due rows (`FOR UPDATE SKIP LOCKED` on
+ * PostgreSQL, so several server instances share the work; one atomic UPDATE on SQLite, the single
+ * writer), then fires each one in a transaction that also marks it fired — so a timer fires
+ * exactly once, and a crash before the commit leaves it to be claimed again when the claim expires.
+ *
+ * A step's own overdue warning needs no timer row: the open steps past their due instant are read
+ * from the step rows themselves and each is marked announced in the transaction that writes its
+ * outbox message, so it too is announced exactly once, at the due instant the step has now.
  */
 import { randomUUID } from 'node:crypto';
 import { isEngineError } from '../../engine/index.ts';
@@ -32,7 +35,7 @@ export interface SchedulerOptions {
 
 export interface Scheduler {
   readonly workerId: string;
-  /** One round: claim due timers and fire them; returns how many fired. */
+  /** One round: fire the due timers and announce the overdue steps; returns how many of both. */
   tick(): Promise<number>;
   start(): void;
   /** Stops the loop and waits for the round in progress. */
@@ -84,9 +87,9 @@ export async function fireTimer(deps: ServiceDeps, timer: TimerRow, workerId: st
         if (Number((await markFired(trx, now)).numUpdatedRows) !== 1) return false;
         const row = await trx.selectFrom('cases').select(['id', 'code', 'unit_id', 'due_at', 'appointment_at', 'ended_at']).where('id', '=', timer.case_id).executeTakeFirst();
         if (!row || row.ended_at) return true;
-        if (timer.purpose === 'dueSoon' || timer.purpose === 'overdue' || timer.purpose === 'stepOverdue') {
-          const payload = await notificationOf(trx, timer, row);
-          if (payload) await trx.insertInto('outbox').values({ topic: payload.topic, payload: JSON.stringify(payload.data), created_at: now, next_attempt_at: now, delivered_at: null, last_error: null }).execute();
+        if (timer.purpose === 'dueSoon' || timer.purpose === 'overdue') {
+          const payload = { caseId: row.id, caseCode: row.code, dueAt: row.due_at, appointmentAt: row.appointment_at, unitId: row.unit_id };
+          await trx.insertInto('outbox').values({ topic: `case.${timer.purpose}`, payload: JSON.stringify(payload), created_at: now, next_attempt_at: now, delivered_at: null, last_error: null }).execute();
           return true;
         }
         const change = await readForChange(trx, deps, timer.case_id, actor, undefined);
@@ -119,18 +122,50 @@ export async function fireTimer(deps: ServiceDeps, timer: TimerRow, workerId: st
   }
 }
 
-/** The outbox message of a notification timer, or none when the step it warns about is closed. */
-async function notificationOf(trx: Tx, timer: TimerRow, row: { id: string; code: string; unit_id: string; due_at: string | null; appointment_at: string | null }): Promise<{ topic: string; data: Record<string, unknown> } | undefined> {
-  const base = { caseId: row.id, caseCode: row.code };
-  if (timer.purpose !== 'stepOverdue') return { topic: `case.${timer.purpose}`, data: { ...base, dueAt: row.due_at, appointmentAt: row.appointment_at, unitId: row.unit_id } };
-  const step = await trx
-    .selectFrom('case_steps')
-    .select(['step_key', 'name', 'role', 'unit_id', 'due_at', 'claimed_by'])
-    .where('case_id', '=', timer.case_id)
-    .where('step_key', '=', timer.timer_key.replace(/^step:/, ''))
-    .where('closed_at', 'is', null)
-    .executeTakeFirst();
-  return step ? { topic: 'step.overdue', data: { ...base, stepKey: step.step_key, elementId: timer.element_id, name: step.name, role: step.role, unitId: step.unit_id, dueAt: step.due_at, claimedBy: step.claimed_by } } : undefined;
+/**
+ * Announces up to `batch` open steps whose due instant has passed (a `step.overdue` outbox message
+ * each) and marks them announced in the same transaction. On PostgreSQL the rows are locked with
+ * SKIP LOCKED, so two instances announce disjoint steps. Returns how many were announced.
+ */
+export async function announceOverdueSteps(deps: ServiceDeps, batch: number): Promise<number> {
+  const { db, capabilities } = deps.db;
+  return db.transaction().execute(async (trx) => {
+    const now = deps.clock.now();
+    const steps = await trx
+      .updateTable('case_steps')
+      .set({ overdue_notified_at: now })
+      .where((eb) => {
+        const due = eb
+          .selectFrom('case_steps')
+          .select(['case_id', 'step_key'])
+          .where('closed_at', 'is', null)
+          .where('overdue_notified_at', 'is', null)
+          // Due at an instant means on time up to and including it (classifyFinished).
+          .where('due_at', '<', now)
+          .orderBy('due_at')
+          .limit(batch);
+        return eb(eb.refTuple('case_id', 'step_key'), 'in', (capabilities.skipLocked ? due.forUpdate().skipLocked() : due).$asTuple('case_id', 'step_key'));
+      })
+      .returning(['case_id', 'step_key', 'element_id', 'name', 'role', 'unit_id', 'due_at', 'claimed_by'])
+      .execute();
+    if (steps.length === 0) return 0;
+    const cases = await trx.selectFrom('cases').select(['id', 'code']).where('id', 'in', [...new Set(steps.map((s) => s.case_id))]).execute();
+    const codeOf = new Map(cases.map((c) => [c.id, c.code]));
+    await trx
+      .insertInto('outbox')
+      .values(
+        steps.map((s) => ({
+          topic: 'step.overdue',
+          payload: JSON.stringify({ caseId: s.case_id, caseCode: codeOf.get(s.case_id), stepKey: s.step_key, elementId: s.element_id, name: s.name, role: s.role, unitId: s.unit_id, dueAt: s.due_at, claimedBy: s.claimed_by }),
+          created_at: now,
+          next_attempt_at: now,
+          delivered_at: null,
+          last_error: null,
+        })),
+      )
+      .execute();
+    return steps.length;
+  });
 }
 
 /**
@@ -160,6 +195,11 @@ export function createScheduler(deps: ServiceDeps, options: SchedulerOptions = {
         }
       }
       if (claimed.length < batch) break;
+    }
+    for (;;) {
+      const announced = await announceOverdueSteps(deps, batch);
+      fired += announced;
+      if (announced < batch) break;
     }
     if (options.outbox) await deliverOutbox(deps, options.outbox);
     return fired;

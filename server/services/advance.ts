@@ -211,9 +211,8 @@ async function openStep(trx: Tx, change: CaseChange, step: OpenStep): Promise<vo
     unit: unitId,
     data: { ...(step.name ? { name: step.name } : {}), ...(step.role ? { role: step.role } : {}), unit: unitId, ...(step.norm ? { norm: step.norm } : {}), ...(dueAt ? { dueAt } : {}), outsideClock: step.outsideClock },
   });
+  // The step's own due instant needs no timer: the scheduler announces open steps past it (overdueSteps).
   change.notify('step.assigned', { stepKey: step.stepKey, elementId: step.elementId, role: step.role ?? null, unitId, dueAt });
-  // The officer's own deadline: the scheduler announces it in the outbox if the step is still open then.
-  if (dueAt) await scheduleTimer(trx, change.row.id, stepTimerKey(step.stepKey), step.elementId, 'stepOverdue', dueAt);
   // Opening the result-return step (outside the clock) means processing is finished.
   if (step.outsideClock && !change.clock.finishedAt) finishProcessing(change, STATUS.processed);
 }
@@ -228,18 +227,12 @@ function finishProcessing(change: CaseChange, status: number): void {
   change.update.timeliness = apologised ? 'late' : appointment ? classifyFinished(change.now, appointment) : null;
 }
 
-/** The timer key of a step's own overdue mark. */
-export function stepTimerKey(stepKey: string): string {
-  return `step:${stepKey}`;
-}
-
 /** Closes a step row; `reason` says whether the officer completed it or it was cancelled. */
 export async function closeStep(trx: Tx, change: CaseChange, stepKey: string, elementId: string, reason: 'completed' | 'cancelled', outcome?: string, extra: Record<string, unknown> = {}): Promise<void> {
   const step = change.openStepRows.get(stepKey) ?? (await stepOfCase(trx, { caseId: change.row.id, stepKey }))[0];
   change.openStepRows.delete(stepKey);
   const timeliness = step?.due_at && reason === 'completed' ? classifyFinished(change.now, step.due_at) : null;
   await closeStepRow(trx, { caseId: change.row.id, stepKey, closedAt: change.now, outcome: outcome ?? null, closedBy: change.actor.username ?? null, reason, timeliness });
-  await deletePendingTimer(trx, { caseId: change.row.id, timerKey: stepTimerKey(stepKey) });
   change.event(reason === 'completed' ? 'step.completed' : 'step.cancelled', {
     elementId,
     stepKey,

@@ -731,7 +731,9 @@ async function recomputeCase(
   // Claims the version read above: an advance that committed in between makes this a conflict, and the whole change is retried.
   const change = await readForChange(trx, deps, row.id, actor, row.case_version);
   for (const step of movedSteps) {
-    await trx.updateTable('case_steps').set({ due_at: step.dueAt }).where('case_id', '=', row.id).where('step_key', '=', step.stepKey).where('closed_at', 'is', null).execute();
+    // A step moved to a due instant still ahead is warned about again when it passes that one.
+    const rearm = step.dueAt > change.now ? { overdue_notified_at: null } : {};
+    await trx.updateTable('case_steps').set({ due_at: step.dueAt, ...rearm }).where('case_id', '=', row.id).where('step_key', '=', step.stepKey).where('closed_at', 'is', null).execute();
   }
   if (abandon) await trx.updateTable('timers').set({ due_at: abandon.at }).where('id', '=', abandon.id).execute();
   if (caseMoved) {

@@ -112,6 +112,8 @@ export interface CaseStepsTable {
   close_reason: string | null;
   /** early | onTime | late once closed. */
   timeliness: string | null;
+  /** When the scheduler announced the open step as overdue (0006); null until then. */
+  overdue_notified_at: string | null;
 }
 
 export interface TimersTable {

@@ -31,6 +31,7 @@ export interface Client {
   readonly username: string;
   get<T = any>(path: string): Promise<TestResponse<T>>;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  put<T = any>(path: string, body: unknown): Promise<TestResponse<T>>;
   postXml<T = any>(path: string, xml: string): Promise<TestResponse<T>>;
 }
 
@@ -71,6 +72,7 @@ export async function startTestServer(dialect: Dialect, options: { now?: string;
         username,
         get: async (path) => read(await app.request(path, { headers })),
         post: async (path, body, extra = {}) => read(await app.request(path, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', ...extra }, body: body === undefined ? '' : JSON.stringify(body) })),
+        put: async (path, body) => read(await app.request(path, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })),
         postXml: async (path, xml) => read(await app.request(path, { method: 'POST', headers: { ...headers, 'content-type': 'text/xml' }, body: xml })),
       };
     },

@@ -8,6 +8,7 @@ import * as m0002 from './0002-auth.ts';
 import * as m0003 from './0003-audit-head.ts';
 import * as m0004 from './0004-case-calendar.ts';
 import * as m0005 from './0005-case-search.ts';
+import * as m0006 from './0006-step-overdue.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-init': m0001,
@@ -15,6 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-audit-head': m0003,
   '0004-case-calendar': m0004,
   '0005-case-search': m0005,
+  '0006-step-overdue': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {
