@@ -65,8 +65,10 @@ const writeCase = prepared<Pick<CaseRow, 'id' | keyof CaseChanges | 'audit_seq' 
     })
     .where('id', '=', p.id),
 );
-/** A step row of a case, open or closed (none when the case has no such step). */
-export const stepOfCase = prepared<{ caseId: string; stepKey: string }, CaseStepRow>((db, p) => db.selectFrom('case_steps').selectAll().where('case_id', '=', p.caseId).where('step_key', '=', p.stepKey));
+/** A step row of a case, open or closed (none when the case has no such step): what acting on it needs. */
+export const stepOfCase = prepared<{ caseId: string; stepKey: string }, Pick<CaseStepRow, 'element_id' | 'name' | 'unit_id' | 'outcomes' | 'due_at' | 'claimed_by' | 'closed_at'>>((db, p) =>
+  db.selectFrom('case_steps').select(['element_id', 'name', 'unit_id', 'outcomes', 'due_at', 'claimed_by', 'closed_at']).where('case_id', '=', p.caseId).where('step_key', '=', p.stepKey),
+);
 const closeStepRow = prepared<{ caseId: string; stepKey: string; closedAt: string; outcome: string | null; closedBy: string | null; reason: string; timeliness: string | null }, never>((db, p) =>
   db
     .updateTable('case_steps')

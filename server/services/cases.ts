@@ -20,8 +20,19 @@ import { latestVersion, loadVersion } from './definitions.ts';
 import { classifyOpen } from './time.ts';
 
 // Read for every case detail, so compiled once (server/storage/prepared.ts).
-const openStepsOfCase = prepared<{ caseId: string }, CaseStepRow>((db, p) => db.selectFrom('case_steps').selectAll().where('case_id', '=', p.caseId).where('closed_at', 'is', null).orderBy('opened_at'));
-const eventsOfCase = prepared<{ caseId: string }, AuditEventRow>((db, p) => db.selectFrom('audit_events').selectAll().where('case_id', '=', p.caseId).orderBy('seq'));
+// Only the columns shown: turning each column of each row into a JS value is most of a read's cost.
+const openStepsOfCase = prepared<{ caseId: string }, Pick<CaseStepRow, 'step_key' | 'element_id' | 'name' | 'role' | 'unit_id' | 'opened_at' | 'due_at' | 'claimed_by' | 'outcomes' | 'outside_clock'>>((db, p) =>
+  db
+    .selectFrom('case_steps')
+    .select(['step_key', 'element_id', 'name', 'role', 'unit_id', 'opened_at', 'due_at', 'claimed_by', 'outcomes', 'outside_clock'])
+    .where('case_id', '=', p.caseId)
+    .where('closed_at', 'is', null)
+    .orderBy('opened_at'),
+);
+const eventsOfCase = prepared<{ caseId: string }, Pick<AuditEventRow, 'seq' | 'type' | 'at' | 'actor' | 'unit_id' | 'element_id' | 'step_key' | 'data' | 'request_id'>>((db, p) =>
+  db.selectFrom('audit_events').select(['seq', 'type', 'at', 'actor', 'unit_id', 'element_id', 'step_key', 'data', 'request_id']).where('case_id', '=', p.caseId).orderBy('seq'),
+);
+const ownerOfStep = prepared<{ caseId: string; stepKey: string }, Pick<CaseStepRow, 'role' | 'unit_id'>>((db, p) => db.selectFrom('case_steps').select(['role', 'unit_id']).where('case_id', '=', p.caseId).where('step_key', '=', p.stepKey));
 // Read for every receipt whose procedure names no calendar.
 const calendarOfUnit = prepared<{ unitId: string }, { calendar: string | null }>((db, p) => db.selectFrom('units').select('calendar').where('id', '=', p.unitId));
 
@@ -682,6 +693,6 @@ export async function caseUnits(deps: ServiceDeps, caseId: string): Promise<{ un
 
 /** The step row a caller wants to act on (for access checks). */
 export async function stepOwner(deps: ServiceDeps, caseId: string, stepKey: string): Promise<{ role: string | null; unitId: string | null } | undefined> {
-  const [step] = await stepOfCase(deps.db.db, { caseId, stepKey });
+  const [step] = await ownerOfStep(deps.db.db, { caseId, stepKey });
   return step ? { role: step.role, unitId: step.unit_id } : undefined;
 }
