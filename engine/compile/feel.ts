@@ -165,36 +165,29 @@ function compileFast(source: string): Compiled | null {
     };
   };
 
-  const parseAnd = (): Compiled => {
-    const parts = [parseComparison()];
-    while (peek()?.text === 'and') { pos++; parts.push(parseComparison()); }
+  /**
+   * `a and b …` / `a or b …` in FEEL's three-valued logic: the decisive value (false for and, true
+   * for or) wins; otherwise any part that is not a boolean makes the whole null.
+   */
+  const junction = (operator: 'and' | 'or', parseOperand: () => Compiled): Compiled => {
+    const decisive = operator === 'or';
+    const parts = [parseOperand()];
+    while (peek()?.text === operator) { pos++; parts.push(parseOperand()); }
     if (parts.length === 1) return parts[0]!;
     return (vars) => {
       let sawNull = false;
       for (const part of parts) {
         const v = part(vars);
         if (v === FALLBACK) return FALLBACK;
-        if (v === false) return false;
-        if (v !== true) sawNull = true;
+        if (v === decisive) return decisive;
+        if (v !== !decisive) sawNull = true;
       }
-      return sawNull ? null : true;
+      return sawNull ? null : !decisive;
     };
   };
-
+  const parseAnd = (): Compiled => junction('and', parseComparison);
   function parseOr(): Compiled {
-    const parts = [parseAnd()];
-    while (peek()?.text === 'or') { pos++; parts.push(parseAnd()); }
-    if (parts.length === 1) return parts[0]!;
-    return (vars) => {
-      let sawNull = false;
-      for (const part of parts) {
-        const v = part(vars);
-        if (v === FALLBACK) return FALLBACK;
-        if (v === true) return true;
-        if (v !== false) sawNull = true;
-      }
-      return sawNull ? null : false;
-    };
+    return junction('or', parseAnd);
   }
 
   try {

@@ -105,6 +105,16 @@ describe('evaluateFeel', () => {
     });
   }
 
+  it('should agree with feelin on and / or over every mix of true, false and null', () => {
+    const values = [true, false, null];
+    for (const expression of ['a and b', 'a or b', 'a and b and c', 'a or b or c', 'a and b or c', 'a or b and c']) {
+      for (const a of values) for (const b of values) for (const c of values) {
+        const variables = { a, b, c };
+        expect(evaluateFeel(expression, variables), `${expression} over ${JSON.stringify(variables)}`).toEqual(evaluate(expression, variables).value);
+      }
+    }
+  });
+
   it('should hold only for exactly true', () => {
     expect(feelHolds('n > 5', { n: 6 })).toBe(true);
     expect(feelHolds('n > 5', {})).toBe(false);
