@@ -6,6 +6,8 @@
  */
 import type { Diagnostic, WeeklyHours } from '../engine/index.ts';
 import type { CalendarChangeResult, CalendarSummary, CalendarView, NewCalendarInput, YearNoticeInput } from '../server/services/calendars.ts';
+import type { CaseDetail, ReceiveInput as ReceiveCaseInput, inbox, listCases } from '../server/services/cases.ts';
+import type { StepInterval } from '../engine/index.ts';
 
 export type Timeliness = 'early' | 'onTime' | 'late' | 'withinDeadline' | 'dueSoon' | 'overdue' | (string & {});
 
@@ -49,8 +51,17 @@ export interface ApiToken {
   readonly revokedAt: string | null;
 }
 
-// The calendar API's shapes are the server's own types (type-only: nothing of the server is bundled).
+// The calendar and case API's shapes are the server's own types (type-only: nothing of the server is bundled).
 export type { CalendarChangeResult, CalendarSummary, CalendarView, DayBrief, DayDiff, NewCalendarInput, RecomputedCase, YearNoticeInput } from '../server/services/calendars.ts';
+export type { CaseAction, CaseDetail, CaseStepView as CaseStep, ReceiveInput as ReceiveCaseInput } from '../server/services/cases.ts';
+/** One row of the inbox (GET /api/inbox). */
+export type InboxItem = Awaited<ReturnType<typeof inbox>>[number];
+/** One row of a case list (GET /api/cases). */
+export type CaseSummary = Awaited<ReturnType<typeof listCases>>['items'][number];
+/** One audit event of a case's history. */
+export type HistoryEntry = CaseDetail['history'][number];
+/** One row of a case's step-time audit (GET /api/cases/:id/audit?format=json). */
+export type { StepInterval } from '../engine/index.ts';
 
 export interface ProcedureVersion { readonly version: number; readonly hash: string; readonly deployedAt: string; readonly retired: boolean }
 
@@ -62,119 +73,14 @@ export interface Procedure {
   readonly versions: readonly ProcedureVersion[];
 }
 
-export interface InboxItem {
-  readonly caseId: string;
-  readonly caseCode: string;
-  readonly stepKey: string;
-  readonly elementId: string;
-  readonly name?: string;
-  readonly role?: string;
-  readonly unitId?: string;
-  readonly dueAt?: string | null;
-  readonly timeliness?: Timeliness;
-  readonly claimedBy?: string | null;
-  readonly outcomes?: readonly string[];
-  readonly processId: string;
-  readonly version: number;
-}
 
-export interface CaseStep {
-  readonly stepKey: string;
-  readonly elementId: string;
-  readonly name?: string;
-  readonly role?: string;
-  readonly unitId?: string;
-  readonly dueAt?: string | null;
-  readonly openedAt?: string;
-  readonly timeliness?: Timeliness;
-  readonly claimedBy?: string | null;
-  readonly outcomes?: readonly string[];
-}
 
-export interface HistoryEntry {
-  readonly type: string;
-  readonly at: string;
-  readonly actor?: string | null;
-  readonly unitId?: string | null;
-  readonly elementId?: string | null;
-  readonly stepKey?: string | null;
-  readonly data?: Readonly<Record<string, unknown>> | null;
-}
 
-/** An action the case allows now; the server decides which, the page only renders them. */
-export interface CaseAction {
-  /** complete, claim, release, supplementRequest, resubmission, apology, withdraw, stop, refuse. */
-  readonly action: string;
-  readonly stepKey?: string;
-  readonly outcomes?: readonly string[];
-}
 
-export interface CaseDetail {
-  readonly id: string;
-  readonly code: string;
-  readonly processId: string;
-  readonly version: number;
-  readonly status: string;
-  readonly statusCode?: number;
-  readonly clock?: string;
-  readonly receivedAt?: string;
-  readonly effectiveStart?: string;
-  readonly appointmentAt?: string | null;
-  readonly dueAt?: string | null;
-  readonly timeliness?: Timeliness;
-  readonly applicant?: { readonly name: string; readonly idNumber?: string; readonly phone?: string; readonly email?: string; readonly address?: string };
-  readonly data?: Readonly<Record<string, unknown>>;
-  readonly caseVersion: number;
-  readonly channel?: string;
-  readonly unitId?: string;
-  readonly endedAt?: string | null;
-  readonly openSteps: readonly CaseStep[];
-  readonly history: readonly HistoryEntry[];
-  readonly actions: readonly CaseAction[];
-  readonly active: readonly string[];
-}
 
-export interface CaseSummary {
-  readonly id: string;
-  readonly code: string;
-  readonly processId: string;
-  readonly version: number;
-  readonly status?: string;
-  readonly statusCode?: number;
-  readonly receivedAt?: string;
-  readonly appointmentAt?: string | null;
-  readonly timeliness?: Timeliness;
-  readonly applicant?: { readonly name: string };
-}
 
-export interface ReceiveCaseInput {
-  readonly processId: string;
-  readonly version?: number;
-  readonly applicant: { readonly name: string; readonly idNumber?: string; readonly phone?: string; readonly email?: string; readonly address?: string };
-  readonly channel: 'desk' | 'online' | 'post';
-  readonly unitId: string;
-  readonly receivedAt?: string;
-  readonly data?: Readonly<Record<string, unknown>>;
-}
 
 /** One row of a case's step-time audit (GET /api/cases/:id/audit?format=json, engine `StepInterval`). */
-export interface StepInterval {
-  readonly elementId: string;
-  readonly stepKey?: string;
-  readonly name?: string;
-  readonly enteredAt?: string;
-  readonly leftAt?: string | null;
-  /** Working minutes spent, minus the time the clock was stopped. */
-  readonly workingMinutes?: number;
-  /** Wall-clock minutes spent, the measure of calendar-day norms. */
-  readonly calendarMinutes?: number;
-  readonly norm?: { readonly amount: number; readonly unit: string };
-  readonly normMinutes?: number;
-  readonly timeliness?: Timeliness;
-  readonly unit?: string | null;
-  readonly actor?: string | null;
-  readonly outcome?: string | null;
-}
 
 export type CaseActionPath = 'supplement-request' | 'resubmission' | 'apology' | 'withdraw' | 'stop' | 'refuse';
 

@@ -30,12 +30,12 @@ const TIMELINESS_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** Label for a timeliness class; unknown classes show as they came. */
-export function timelinessLabel(value: Timeliness | undefined): string {
+export function timelinessLabel(value: Timeliness | null | undefined): string {
   return value ? TIMELINESS_LABELS[value] ?? value : '—';
 }
 
 /** CSS class giving a timeliness its colour (green early/on time, amber due soon, red late). */
-export function timelinessClass(value: Timeliness | undefined): string {
+export function timelinessClass(value: Timeliness | null | undefined): string {
   switch (value) {
     case 'early': case 'onTime': case 'withinDeadline': return 't-ok';
     case 'dueSoon': return 't-soon';

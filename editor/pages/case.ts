@@ -26,7 +26,7 @@ const CASE_ACTIONS: Readonly<Record<string, { path: CaseActionPath; label: strin
  * Whether the user holds the step: its role in its unit, or officer/unit head anywhere when the
  * step names none. Mirrors server/auth/access.ts `canActOnStep`; the server still decides.
  */
-export function mayActOn(user: User, step: Pick<CaseStep, 'role' | 'unitId'>): boolean {
+export function mayActOn(user: User, step: Partial<Pick<CaseStep, 'role' | 'unitId'>>): boolean {
   const roles = step.role ? [step.role] : ['officer', 'unitHead'];
   return user.roles.some((r) => roles.includes(r.role) && (!step.unitId || r.unitId === step.unitId));
 }

@@ -8,7 +8,7 @@ import { el, replace } from '../dom.ts';
 import { CHANNEL_LABELS, formatDateTime, timelinessClass, timelinessLabel } from '../labels.ts';
 
 /** Earliest due first; steps without a due instant (outside the clock) last. */
-export function byDue(a: InboxItem, b: InboxItem): number {
+export function byDue(a: Pick<InboxItem, 'dueAt'>, b: Pick<InboxItem, 'dueAt'>): number {
   const da = a.dueAt ? Date.parse(a.dueAt) : Number.POSITIVE_INFINITY;
   const db = b.dueAt ? Date.parse(b.dueAt) : Number.POSITIVE_INFINITY;
   return da - db;
@@ -16,7 +16,7 @@ export function byDue(a: InboxItem, b: InboxItem): number {
 
 export const inboxPage: Page = async (root, { user }) => {
   const [items, procedures, units] = await Promise.all([api.inbox(), api.procedures(), api.units().catch((): Unit[] => [])]);
-  const unitName = (id: string | undefined): string => units.find((u) => u.id === id)?.name ?? id ?? '—';
+  const unitName = (id: string | null | undefined): string => units.find((u) => u.id === id)?.name ?? id ?? '—';
   const myUnits = [...new Set(user.roles.filter((r) => r.role === 'officer' || r.role === 'unitHead').map((r) => r.unitId))];
 
   const table = items.length === 0

@@ -8,7 +8,7 @@ import { byUnit, heat, meanHours, reduceIntervals, spentHours } from '../../edit
 import { translate } from '../../editor/translate.ts';
 
 const interval = (elementId: string, workingMinutes: number, extra: Partial<StepInterval> = {}): StepInterval =>
-  ({ elementId, enteredAt: '2026-03-02T01:00:00Z', leftAt: '2026-03-02T05:00:00Z', workingMinutes, ...extra });
+  ({ caseId: 'c1', stepKey: elementId, elementId, enteredAt: '2026-03-02T01:00:00Z', leftAt: '2026-03-02T05:00:00Z', end: 'completed', outsideClock: false, workingMinutes, calendarMinutes: workingMinutes, ...extra });
 
 describe('editor statistics', () => {
   it('should fold intervals into visits, mean and max working hours per step', () => {
@@ -57,7 +57,7 @@ describe('editor statistics', () => {
 
 describe('editor inbox order', () => {
   it('should sort by due instant with undated steps last', () => {
-    const item = (caseCode: string, dueAt: string | null): InboxItem => ({ caseId: caseCode, caseCode, stepKey: 's', elementId: 's', processId: 'p', version: 1, dueAt });
+    const item = (caseCode: string, dueAt: string | null): Pick<InboxItem, 'caseCode' | 'dueAt'> => ({ caseCode, dueAt });
     const sorted = [item('late', '2026-03-05T01:00:00Z'), item('none', null), item('soon', '2026-03-02T01:00:00Z')].sort(byDue);
     expect(sorted.map((i) => i.caseCode)).toEqual(['soon', 'late', 'none']);
   });
