@@ -247,13 +247,22 @@ async function scheduleTimer(trx: Tx, caseId: string, timerKey: string, elementI
   await insertTimers(trx, [{ id: randomUUID(), case_id: caseId, timer_key: timerKey, element_id: elementId, purpose, due_at: dueAt, claimed_by: null, claimed_until: null, fired_at: null }]);
 }
 
+/** Deletes a case's pending timers of some purposes, compiled once per list of purposes (the code names a handful). */
+const deletePendingTimersFor = new Map<string, (executor: Tx, values: { caseId: string }) => Promise<unknown>>();
+
 /** Removes a case's pending timers (all, or those of some purposes). */
 export async function cancelTimers(trx: Tx, caseId: string, purposes?: readonly string[]): Promise<void> {
   if (!purposes) {
     await deletePendingTimers(trx, { caseId });
     return;
   }
-  await trx.deleteFrom('timers').where('case_id', '=', caseId).where('fired_at', 'is', null).where('purpose', 'in', purposes).execute();
+  const key = purposes.join(' ');
+  let statement = deletePendingTimersFor.get(key);
+  if (!statement) {
+    statement = prepared<{ caseId: string }, never>((db, p) => db.deleteFrom('timers').where('case_id', '=', p.caseId).where('fired_at', 'is', null).where('purpose', 'in', [...purposes]));
+    deletePendingTimersFor.set(key, statement);
+  }
+  await statement(trx, { caseId });
 }
 
 /**

@@ -11,7 +11,7 @@ import type { DbOrTx, Tx } from '../storage/db.ts';
 import { inGroupCommit } from '../storage/group-commit.ts';
 import { caseCodeOfDay } from './case-code.ts';
 import type { CaseCodeFormat } from './case-code.ts';
-import { prepared } from '../storage/prepared.ts';
+import { prepared, preparedInsert } from '../storage/prepared.ts';
 import type { AuditEventRow, CaseRow, CaseStepRow } from '../storage/schema.ts';
 import { CaseChange, STATUS, applyResult, calendarOfCase, cancelTimers, closeStep, commitChange, isConflict, readForChange, resumeClock, scheduleDeadlineTimers, sendEvent, stopClock, stepOfCase } from './advance.ts';
 import type { AfterCommit, ClockInfo, StoredSnapshot } from './advance.ts';
@@ -33,6 +33,15 @@ const eventsOfCase = prepared<{ caseId: string }, Pick<AuditEventRow, 'seq' | 't
   db.selectFrom('audit_events').select(['seq', 'type', 'at', 'actor', 'unit_id', 'element_id', 'step_key', 'data', 'request_id']).where('case_id', '=', p.caseId).orderBy('seq'),
 );
 const ownerOfStep = prepared<{ caseId: string; stepKey: string }, Pick<CaseStepRow, 'role' | 'unit_id'>>((db, p) => db.selectFrom('case_steps').select(['role', 'unit_id']).where('case_id', '=', p.caseId).where('step_key', '=', p.stepKey));
+// Written by every receipt.
+const countCaseOfDay = prepared<{ key: string }, { value: number }>((db, p) =>
+  db
+    .insertInto('case_counters')
+    .values({ key: p.key, value: 1 })
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb(eb.ref('case_counters.value'), '+', 1) })))
+    .returning('value'),
+);
+const insertCase = preparedInsert('cases', ['id', 'code', 'process_id', 'version', 'unit_id', 'status_code', 'clock_state', 'applicant', 'applicant_search', 'channel', 'received_at', 'effective_start', 'appointment_at', 'due_at', 'data', 'snapshot', 'case_version', 'ended_at', 'timeliness', 'apology_count', 'supplement_rounds', 'clock', 'end_event_id', 'parent_case_id', 'parent_step_key', 'created_at', 'updated_at', 'audit_seq', 'audit_hash', 'calendar']);
 // Read for every receipt whose procedure names no calendar.
 const calendarOfUnit = prepared<{ unitId: string }, { calendar: string | null }>((db, p) => db.selectFrom('units').select('calendar').where('id', '=', p.unitId));
 
@@ -151,13 +160,8 @@ async function runAfterCommit(deps: ServiceDeps, work: readonly AfterCommit[]): 
 /** The next dossier code of the receipt day: the day's counter (per code prefix) counts up in the receiving transaction. */
 async function nextCaseCode(trx: Tx, format: CaseCodeFormat, receivedAt: string): Promise<string> {
   const day = caseCodeOfDay(format, receivedAt);
-  const row = await trx
-    .insertInto('case_counters')
-    .values({ key: day.counterKey, value: 1 })
-    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb(eb.ref('case_counters.value'), '+', 1) })))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return day.withSequence(row.value);
+  const [row] = await countCaseOfDay(trx, { key: day.counterKey });
+  return day.withSequence(row!.value);
 }
 
 /**
@@ -219,7 +223,7 @@ export async function receiveCase(deps: ServiceDeps, actor: Actor, input: Receiv
       audit_hash: null,
       calendar: calendarName ?? null,
     };
-    await trx.insertInto('cases').values(row).execute();
+    await insertCase(trx, [row]);
     const change = new CaseChange(row, definition, calendar, actor, now);
     change.event('case.received', {
       unit: input.unitId,

@@ -3,6 +3,7 @@ import type { ProcedureSpec } from '../../engine/index.ts';
 import { Problem, notFound } from '../errors.ts';
 import { fromJson } from '../storage/db.ts';
 import type { DbOrTx } from '../storage/db.ts';
+import { prepared } from '../storage/prepared.ts';
 import type { ServiceDeps } from './context.ts';
 
 export interface LoadedVersion {
@@ -21,6 +22,14 @@ const byHash = new Map<string, Omit<LoadedVersion, 'retired'>>();
 // processId@version → hash, remembered per database (tests open many databases in one process).
 const hashOf = new WeakMap<object, Map<string, string>>();
 
+// Read on every receipt (the latest version) and every advance of a case whose version is not cached yet.
+const versionRow = prepared<{ processId: string; version: number }, { hash: string; retired_at: string | null }>((db, p) =>
+  db.selectFrom('procedure_versions').select(['hash', 'retired_at']).where('process_id', '=', p.processId).where('version', '=', p.version),
+);
+const latestVersionRow = prepared<{ processId: string }, { version: number; hash: string }>((db, p) =>
+  db.selectFrom('procedure_versions').select(['version', 'hash']).where('process_id', '=', p.processId).where('retired_at', 'is', null).orderBy('version', 'desc').limit(1),
+);
+
 /**
  * The version a case runs on. `retired` is read fresh only when `checkRetired` is set (receiving
  * a case); advancing an open case never needs it, which saves a query per advance.
@@ -32,7 +41,7 @@ export async function loadVersion(deps: Pick<ServiceDeps, 'db' | 'engine'>, proc
   const known = hashes.get(`${processId}@${version}`);
   const cachedVersion = known ? byHash.get(known) : undefined;
   if (cachedVersion && !options.checkRetired) return { ...cachedVersion, retired: false };
-  const row = await db.selectFrom('procedure_versions').select(['hash', 'retired_at']).where('process_id', '=', processId).where('version', '=', version).executeTakeFirst();
+  const [row] = await versionRow(db, { processId, version });
   if (!row) throw notFound(`Procedure ${processId} version ${version}`);
   hashes.set(`${processId}@${version}`, row.hash);
   const cached = byHash.get(row.hash);
@@ -49,11 +58,13 @@ export async function loadVersion(deps: Pick<ServiceDeps, 'db' | 'engine'>, proc
 /** The newest version that is not retired. */
 export async function latestVersion(deps: Pick<ServiceDeps, 'db' | 'engine'>, processId: string): Promise<LoadedVersion> {
   const db = deps.db.db;
-  const row = await db.selectFrom('procedure_versions').select('version').where('process_id', '=', processId).where('retired_at', 'is', null).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  const [row] = await latestVersionRow(db, { processId });
   if (!row) {
     const any = await db.selectFrom('procedures').select('process_id').where('process_id', '=', processId).executeTakeFirst();
     if (any) throw new Problem('NOT_ALLOWED', `Every version of procedure ${processId} is retired. Deploy a new version first.`);
     throw notFound(`Procedure ${processId}`);
   }
-  return loadVersion(deps, processId, row.version, { checkRetired: true });
+  // Not retired, as the query asked: the cached version needs no second read.
+  const cached = byHash.get(row.hash);
+  return cached ? { ...cached, retired: false } : loadVersion(deps, processId, row.version, { checkRetired: true });
 }
