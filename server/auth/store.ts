@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DbOrTx } from '../storage/db.ts';
+import { prepared } from '../storage/prepared.ts';
 import type { UnitRow, UserRow } from '../storage/schema.ts';
 import { hashPassword } from './password.ts';
 import { ROLES, type Principal, type Role } from './principal.ts';
@@ -50,7 +51,7 @@ async function rolesOf(db: DbOrTx, userIds: readonly string[]): Promise<Map<stri
   return byUser;
 }
 
-function userView(row: UserRow, roles: readonly RoleGrant[]): UserView {
+function userView(row: Pick<UserRow, 'id' | 'username' | 'display_name' | 'active' | 'created_at'>, roles: readonly RoleGrant[]): UserView {
   return { id: row.id, username: row.username, displayName: row.display_name, active: row.active === 1, createdAt: row.created_at, roles };
 }
 
@@ -177,14 +178,23 @@ export async function createSession(db: DbOrTx, userId: string, now: string, ttl
   return { token, sessionId, csrfToken, expiresAt };
 }
 
+// Every request of a browser session reads these two: compiled once.
+const sessionAndUser = prepared<{ sessionId: string }, Pick<UserRow, 'id' | 'username' | 'display_name' | 'active' | 'created_at'> & { expires_at: string; csrf_token: string }>((db, p) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.expires_at', 'sessions.csrf_token', 'users.id', 'users.username', 'users.display_name', 'users.active', 'users.created_at'])
+    .where('sessions.id', '=', p.sessionId),
+);
+const rolesOfUser = prepared<{ userId: string }, { role: string; unit_id: string }>((db, p) => db.selectFrom('user_roles').select(['role', 'unit_id']).where('user_id', '=', p.userId).orderBy('unit_id').orderBy('role'));
+
 /** The active user behind a session cookie, or undefined when unknown, expired or disabled. */
 export async function resolveSession(db: DbOrTx, token: string, now: string): Promise<{ user: UserView; sessionId: string; csrfToken: string } | undefined> {
   const sessionId = sha256Hex(token);
-  const session = await db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
-  if (!session || Date.parse(session.expires_at) <= Date.parse(now)) return undefined;
-  const user = await getUser(db, session.user_id);
-  if (!user || !user.active) return undefined;
-  return { user, sessionId, csrfToken: session.csrf_token };
+  const [row] = await sessionAndUser(db, { sessionId });
+  if (!row || Date.parse(row.expires_at) <= Date.parse(now) || row.active !== 1) return undefined;
+  const roles = (await rolesOfUser(db, { userId: row.id })).flatMap((r) => (isRole(r.role) ? [{ role: r.role, unitId: r.unit_id }] : []));
+  return { user: userView(row, roles), sessionId, csrfToken: row.csrf_token };
 }
 
 export async function deleteSession(db: DbOrTx, sessionId: string): Promise<void> {
