@@ -78,8 +78,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const sent = c.req.header('x-request-id');
     const requestId = sent && /^[\w.:-]{1,100}$/.test(sent) ? sent : randomUUID();
     c.set('requestId', requestId);
-    await next();
+    // Set before the handler answers, so it goes into the response as it is built (errors too): a
+    // header set on a finished response makes Hono rebuild it and node-server stream its body.
     c.header('x-request-id', requestId);
+    await next();
   });
   app.get('/api/openapi.json', (c) => c.json({ ...openApiDocument, paths: { ...openApiDocument.paths, ...accessOpenApiPaths } }));
   app.use('/api/*', deps.authenticate ?? authMiddleware(deps.db, deps.clock));

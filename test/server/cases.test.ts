@@ -266,6 +266,10 @@ for (const dialect of DIALECTS) {
       expect(res.headers.get('x-request-id')).toBe('req-42');
       const row = await server.db.db.selectFrom('audit_events').select(['actor', 'request_id']).where('case_id', '=', c.id).where('type', '=', 'step.completed').executeTakeFirstOrThrow();
       expect(row).toEqual({ actor: 'motcua', request_id: 'req-42' });
+      // a refused request names its id too, and one sent without an id gets one
+      const refused = await desk.post(`/api/cases/${c.id}/steps/Task_Handle/complete`, { caseVersion: 2 }, { 'x-request-id': 'req-43' });
+      expect([refused.status, refused.headers.get('x-request-id')]).toEqual([403, 'req-43']);
+      expect((await desk.get(`/api/cases/${c.id}`)).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
   });
 }
