@@ -213,8 +213,8 @@ async function openStep(trx: Tx, change: CaseChange, step: OpenStep): Promise<vo
     unit: unitId,
     data: { ...(step.name ? { name: step.name } : {}), ...(step.role ? { role: step.role } : {}), unit: unitId, ...(step.norm ? { norm: step.norm } : {}), ...(dueAt ? { dueAt } : {}), outsideClock: step.outsideClock },
   });
-  // The step's own due instant needs no timer: the scheduler announces open steps past it (overdueSteps).
   change.notify('step.assigned', { stepKey: step.stepKey, elementId: step.elementId, role: step.role ?? null, unitId, dueAt });
+  // No timer for the step's own due instant: the scheduler reads the open steps past theirs (announceOverdueSteps).
   // Opening the result-return step (outside the clock) means processing is finished.
   if (step.outsideClock && !change.clock.finishedAt) finishProcessing(change, STATUS.processed);
 }
