@@ -7,17 +7,21 @@
  *    case row, snapshot, first step, timers, chained audit, outbox in one transaction);
  * 2. advances: the three steps of every received case completed over HTTP, each by the officer of
  *    the step's role with the case version read from the previous reply (each completion one
- *    transaction: claim the version, snapshot, closed and opened step rows, timers, audit, outbox);
+ *    transaction: claim the version, snapshot, closed and opened step rows, audit, outbox);
+ *    with BENCH_DATABASE_URL=postgres://… phases 1–2 run on PostgreSQL, shared by BENCH_INSTANCES
+ *    servers (default 1) that split the connections between them;
  * 3. memory and the overdue query as open cases grow: SQLite files with 1,000 and 1,000,000 open
  *    cases, the server started on each, the overdue list and a text search over HTTP, its RSS;
  * 4. the reference the issue compares with: a bare Hono + XState step + SQLite write
  *    (bench/reference-server.ts) under the same load, so both rates come from this machine.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import { serviceDeps } from '../server/app.ts';
 import { applicantSearchText } from '../server/services/cases.ts';
 import { deployProcedures } from '../server/services/procedures.ts';
@@ -31,11 +35,14 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CASES = Number(process.env.BENCH_CASES ?? 15_000);
 const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 1_000_000);
 const STEP_OFFICERS = ['motcua', 'chuyenvien', 'giamdoc'] as const;
+/** A postgres:// URL: receipts and advances run there (in a schema of their own) instead of on a SQLite file. */
+const DATABASE_URL = process.env.BENCH_DATABASE_URL;
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 
-/** `quytrinh serve` on a database file with the thin-slice procedure; BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof`) go to its node. */
-function startServer(dbFile: string): Promise<ServeProcess> {
+/** `quytrinh serve` on a database (file or URL) with the thin-slice procedure; BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof`) go to its node. */
+function startServer(database: string): Promise<ServeProcess> {
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  return startServe(['--no-editor', '--no-demo-history', '--db', dbFile, '--processes', join(ROOT, 'processes', 'thin-slice')], { nodeArgs });
+  return startServe(['--no-editor', '--no-demo-history', '--db', database, '--processes', join(ROOT, 'processes', 'thin-slice')], { nodeArgs });
 }
 
 const baseOf = (server: ServeProcess): string => `http://127.0.0.1:${server.port}`;
@@ -84,31 +91,66 @@ interface Pending {
   readonly stepKey: string;
 }
 
-function report(label: string, result: autocannon.Result, seconds: number, cpu: number, count: number): void {
-  console.log(`${label}: ${count.toLocaleString('en')} in ${seconds.toFixed(2)} s → ${(count / seconds).toFixed(0)}/s; non-2xx ${result.non2xx}, errors ${result.errors}`);
-  console.log(`  latency ms: p50 ${result.latency.p50}, p90 ${result.latency.p90}, p99 ${result.latency.p99}, max ${result.latency.max}`);
+function report(label: string, results: readonly autocannon.Result[], seconds: number, cpu: number, count: number): void {
+  console.log(`${label}: ${count.toLocaleString('en')} in ${seconds.toFixed(2)} s → ${(count / seconds).toFixed(0)}/s; non-2xx ${results.reduce((n, r) => n + r.non2xx, 0)}, errors ${results.reduce((n, r) => n + r.errors, 0)}`);
+  for (const [i, result] of results.entries()) {
+    console.log(`  latency ms${results.length > 1 ? ` (instance ${i + 1})` : ''}: p50 ${result.latency.p50}, p90 ${result.latency.p90}, p99 ${result.latency.p99}, max ${result.latency.max}`);
+  }
   console.log(`  server cpu ${(cpu / Math.max(1, count)).toFixed(3)} ms per request`);
+}
+
+/**
+ * Where receipts and advances run: a fresh SQLite file (the default), or with BENCH_DATABASE_URL a
+ * fresh schema of that PostgreSQL database, shared by BENCH_INSTANCES servers.
+ */
+async function benchDatabase(): Promise<{ readonly url: string; readonly label: string; dispose(): Promise<void> }> {
+  if (!DATABASE_URL) {
+    if (INSTANCES !== 1) throw new Error('BENCH_INSTANCES above 1 needs BENCH_DATABASE_URL=postgres://…: several servers share PostgreSQL, not a SQLite file');
+    const dir = mkdtempSync(join(tmpdir(), 'qt-bench-'));
+    return { url: join(dir, 'bench.db'), label: 'SQLite', dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const schema = `bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const onAdmin = async (statement: RawBuilder<unknown>): Promise<void> => {
+    const admin = createDb(DATABASE_URL, { poolSize: 1 });
+    try {
+      await statement.execute(admin.db);
+    } finally {
+      await admin.close();
+    }
+  };
+  await onAdmin(sql`create schema ${sql.id(schema)}`);
+  return {
+    url: `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    label: `PostgreSQL, ${INSTANCES} server${INSTANCES > 1 ? 's' : ''}`,
+    dispose: () => onAdmin(sql`drop schema ${sql.id(schema)} cascade`),
+  };
 }
 
 async function advancesOverHttp(): Promise<void> {
   // Each connection needs a case of its own to complete, and one more may be left unfinished at the end.
   if (CASES < 2 * CONNECTIONS) throw new Error(`BENCH_CASES (${CASES}) must be at least twice BENCH_CONNECTIONS (${CONNECTIONS})`);
-  const dir = mkdtempSync(join(tmpdir(), 'qt-bench-'));
-  const server = await startServer(join(dir, 'bench.db'));
+  if (CONNECTIONS % INSTANCES !== 0) throw new Error(`BENCH_CONNECTIONS (${CONNECTIONS}) must split evenly over BENCH_INSTANCES (${INSTANCES})`);
+  const database = await benchDatabase();
+  const servers: ServeProcess[] = [];
   try {
-    const tokens = await officerTokens(baseOf(server));
-    const pid = server.child.pid!;
+    // One after the other: the first migrates the database, the others find it ready.
+    for (let i = 0; i < INSTANCES; i++) servers.push(await startServer(database.url));
+    console.log(`receipts and advances on ${database.label}`);
+    const tokens = await officerTokens(baseOf(servers[0]!));
+    const pids = servers.map((server) => server.child.pid!);
+    const serversCpu = (): number => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+    // Every server gets an equal share of the connections and of the work, all drawing on one pool of cases.
+    const onEveryServer = (options: Omit<autocannon.Options, 'url' | 'connections'>): Promise<autocannon.Result[]> =>
+      Promise.all(servers.map((server) => autocannon({ ...options, url: baseOf(server), connections: CONNECTIONS / INSTANCES })));
 
     const pending: Pending[] = [];
     const receiptBody = JSON.stringify({ processId: 'thin-slice', applicant: { name: 'Nguyễn Văn Bench' }, channel: 'online', unitId: 'CB-TTPVHCC' });
     // autocannon ends a run on its one-second tick: the rate is counted up to the last reply instead.
     let lastReply = 0;
-    let cpu0 = cpuMs(pid);
+    let cpu0 = serversCpu();
     let t0 = performance.now();
-    const receipts = await autocannon({
-      url: baseOf(server),
-      connections: CONNECTIONS,
-      amount: CASES,
+    const receipts = await onEveryServer({
+      amount: Math.floor(CASES / INSTANCES),
       requests: [
         {
           method: 'POST',
@@ -124,7 +166,7 @@ async function advancesOverHttp(): Promise<void> {
         },
       ],
     });
-    report('receipts (case starts over HTTP)', receipts, (lastReply - t0) / 1000, cpuMs(pid) - cpu0, pending.length);
+    report('receipts (case starts over HTTP)', receipts, (lastReply - t0) / 1000, serversCpu() - cpu0, pending.length);
 
     // autocannon runs the three requests in order on each connection and clears the context after
     // the last: one case per round, its steps completed with the version from the previous reply.
@@ -151,20 +193,18 @@ async function advancesOverHttp(): Promise<void> {
         context.current = next ? { id: reply.id, caseVersion: reply.caseVersion, stepKey: next.stepKey } : undefined;
       },
     });
-    cpu0 = cpuMs(pid);
+    cpu0 = serversCpu();
     t0 = performance.now();
-    const advances = await autocannon({
-      url: baseOf(server),
-      connections: CONNECTIONS,
+    const advances = await onEveryServer({
       // Every connection may leave one case unfinished when the count is reached: never ask for more cases than were received.
-      amount: Math.max(0, pending.length - CONNECTIONS) * STEP_OFFICERS.length,
+      amount: Math.floor(Math.max(0, pending.length - CONNECTIONS) / INSTANCES) * STEP_OFFICERS.length,
       requests: STEP_OFFICERS.map((_, i) => completion(i)),
     });
-    report('advances (step completions over HTTP)', advances, (lastReply - t0) / 1000, cpuMs(pid) - cpu0, completed);
-    console.log(`  server rss ${rssMb(pid).toFixed(0)} MB after ${pending.length === 0 ? 'all' : 'the'} cases`);
+    report('advances (step completions over HTTP)', advances, (lastReply - t0) / 1000, serversCpu() - cpu0, completed);
+    console.log(`  server rss ${pids.map((pid) => rssMb(pid).toFixed(0)).join(' + ')} MB after ${pending.length === 0 ? 'all' : 'the'} cases`);
   } finally {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await Promise.all(servers.map((server) => server.stop()));
+    await database.dispose();
   }
 }
 
@@ -270,7 +310,7 @@ async function referenceOverHttp(): Promise<void> {
         },
       ],
     });
-    report('reference: bare Hono + XState step + one SQLite write', result, (lastReply - t0) / 1000, cpuMs(pid) - cpu0, answered);
+    report('reference: bare Hono + XState step + one SQLite write', [result], (lastReply - t0) / 1000, cpuMs(pid) - cpu0, answered);
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
