@@ -75,16 +75,27 @@ export function searchWords(text: string): string {
 }
 
 /**
+ * Vietnamese phone numbers in their national form: the international prefix +84 written as the
+ * trunk 0, as a caller types it either way ("+84 912 345 678" is "0912 345 678").
+ *
+ * @example nationalPhones('+84 912 345 678') // '0912 345 678'
+ */
+export function nationalPhones(text: string): string {
+  return text.replace(/\+\s*84(?=[\s.()-]*\d)/g, '0');
+}
+
+/**
  * What a dossier is found by besides its code (`cases.applicant_search`): the applicant's name
  * (a person or an organisation), identity number (CCCD, tax code, passport) and phone, the latter
- * two without separators so "0912 345 678" and "0912345678" are the same number. Email and address
- * are left out: their fragments (gmail, a street named after a person) would swamp name searches.
+ * two without separators so "0912 345 678" and "0912345678" are the same number, and the phone in
+ * its national form (+84 → 0). Email and address are left out: their fragments (gmail, a street
+ * named after a person) would swamp name searches.
  *
- * @example applicantSearchText({ name: 'Đặng Thị Hà', phone: '0912 345 678' }) // 'dang thi ha 0912345678'
+ * @example applicantSearchText({ name: 'Đặng Thị Hà', phone: '+84 912 345 678' }) // 'dang thi ha 0912345678'
  */
 export function applicantSearchText(applicant: Applicant): string {
   const compact = (value: string | undefined): string => searchWords(value ?? '').replaceAll(' ', '');
-  return [searchWords(applicant.name), compact(applicant.idNumber), compact(applicant.phone)].filter(Boolean).join(' ');
+  return [searchWords(applicant.name), compact(applicant.idNumber), compact(nationalPhones(applicant.phone ?? ''))].filter(Boolean).join(' ');
 }
 
 const MAX_RETRIES = 5;
@@ -603,7 +614,7 @@ export async function listCases(deps: ServiceDeps, query: CaseQuery) {
     else {
       // Every word somewhere in the applicant's name, identity number or phone, in any order.
       // Normalised words hold only letters and digits, so they need no LIKE escaping.
-      const words = searchWords(query.q ?? '').split(' ').filter((word) => word !== '');
+      const words = searchWords(nationalPhones(query.q ?? '')).split(' ').filter((word) => word !== '');
       for (const word of words) q = q.where('applicant_search', 'like', `%${word}%`);
       if (words.length > 0 && deps.db.capabilities.dialect === 'sqlite') {
         const indexed = applicantIndexMatches(deps.db.db, words);

@@ -27,6 +27,12 @@ describe('searchWords', () => {
   it('should keep the identity number and phone without separators', () => {
     expect(applicantSearchText({ name: 'Phạm Thị Ơn', idNumber: '001 088-012345', phone: '0912.345.678', email: 'on@example.vn', address: 'Số 1 Đinh Tiên Hoàng' })).toBe('pham thi on 001088012345 0912345678');
   });
+
+  it('should keep a phone in its national form, +84 as 0', () => {
+    for (const phone of ['+84 912 345 678', '+84912345678', '(+84) 912.345.678', '+84-912-345-678']) expect(applicantSearchText({ name: 'Ơn', phone }), phone).toBe('on 0912345678');
+    // a tax code or identity number is never a phone
+    expect(applicantSearchText({ name: 'Ơn', idNumber: '84912345678' })).toBe('on 84912345678');
+  });
 });
 
 for (const dialect of DIALECTS) {
@@ -86,6 +92,13 @@ for (const dialect of DIALECTS) {
       for (const q of ['0912345678', '0912 345 678', '0912.345.678', '345678', '001088012345', '88012']) expect(await search(q), q).toEqual(['Nguyễn Văn Bench']);
       expect(await search('0101234567-001')).toEqual(['Công ty TNHH Đức Phát']);
       expect(await search('tien hoang')).toEqual([]);
+    });
+
+    it('should find a phone written with +84 by its national form, and the other way round', async () => {
+      await receive({ name: 'Hoàng Văn Quốc', phone: '+84 987 654 321' });
+      await receiveApplicants();
+      for (const q of ['0987654321', '0987 654 321', '+84987654321', '+84 987 654 321']) expect(await search(q), q).toEqual(['Hoàng Văn Quốc']);
+      for (const q of ['+84912345678', '(+84) 912.345.678']) expect(await search(q), q).toEqual(['Nguyễn Văn Bench']);
     });
 
     it('should match words of one or two letters too', async () => {
@@ -211,6 +224,27 @@ for (const dialect of DIALECTS) {
       await deployProcedures(deps, { username: 'test' }, XML);
       await receiveCase(deps, { username: 'motcua' }, { processId: 'thin-slice', applicant: { name: 'Đỗ Văn Mới' }, channel: 'desk', unitId: 'CB-TTPVHCC' });
       expect(await listCases(deps, { q: 'do van moi' })).toMatchObject({ items: [{ applicant: { name: 'Đỗ Văn Mới' } }], nextCursor: null });
+    });
+
+    it('should put the +84 phones already stored into their national form (0007)', async () => {
+      // given a case whose search text 0005 wrote from a +84 phone
+      await casesBefore0005(3, [{ id: 'x1', applicant: { name: 'Đỗ Thị Ánh', phone: '+84 987 654 321' } }]);
+      const migrator = new Migrator({ db: db.db, provider: migrationProvider, ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
+      expect((await migrator.migrateTo('0006-step-overdue')).error).toBeUndefined();
+      const searchTextOf = async (id: string) => (await db.db.selectFrom('cases').select('applicant_search').where('id', '=', id).executeTakeFirstOrThrow()).applicant_search;
+      expect(await searchTextOf('x1')).toBe('do thi anh 84987654321');
+      const deps = depsOf(db);
+      expect(await codes(deps, '0987654321')).toEqual([]);
+
+      // when
+      expect(await migrateToLatest(db)).toEqual(['0007-national-phone-search']);
+
+      // then the case is found by its national number, through the search index on SQLite too
+      expect(await searchTextOf('x1')).toBe('do thi anh 0987654321');
+      expect(await searchTextOf('c00001')).toBe('nguyen van 1');
+      expect(await codes(deps, '0987654321')).toEqual(['OLD-x1']);
+      expect(await codes(deps, '+84 987 654 321')).toEqual(['OLD-x1']);
+      if (dialect === 'sqlite') expect(await sql<{ case_id: string }>`select case_id from case_search where applicant_search like '%0987654321%'`.execute(db.db).then((r) => r.rows)).toEqual([{ case_id: 'x1' }]);
     });
 
     it('should page correctly through a search that matches more cases than the index narrows to', async () => {

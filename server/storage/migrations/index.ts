@@ -9,6 +9,7 @@ import * as m0003 from './0003-audit-head.ts';
 import * as m0004 from './0004-case-calendar.ts';
 import * as m0005 from './0005-case-search.ts';
 import * as m0006 from './0006-step-overdue.ts';
+import * as m0007 from './0007-national-phone-search.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-init': m0001,
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-case-calendar': m0004,
   '0005-case-search': m0005,
   '0006-step-overdue': m0006,
+  '0007-national-phone-search': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
