@@ -591,51 +591,63 @@ function applicantIndexMatches(db: DbOrTx, words: readonly string[]) {
 export async function listCases(deps: ServiceDeps, query: CaseQuery) {
   const now = deps.clock.now();
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
-  let q = deps.db.db.selectFrom('cases').select(['id', 'code', 'process_id', 'version', 'unit_id', 'status_code', 'clock_state', 'applicant', 'channel', 'received_at', 'appointment_at', 'due_at', 'ended_at', 'timeliness', 'case_version']);
-  if (query.status !== undefined) q = q.where('status_code', '=', query.status);
-  if (query.unitIds) {
-    const units = query.unitIds.length ? [...query.unitIds] : [''];
-    q = query.includeStepUnits
-      ? q.where((eb) => eb.or([eb('unit_id', 'in', units), eb('id', 'in', eb.selectFrom('case_steps').select('case_id').where('unit_id', 'in', units))]))
-      : q.where('unit_id', 'in', units);
-  }
-  if (query.processId) q = q.where('process_id', '=', query.processId);
-  if (query.from) q = q.where('received_at', '>=', toDbInstant(query.from));
-  if (query.to) q = q.where('received_at', '<', toDbInstant(query.to));
-  if (query.overdue) q = q.where('ended_at', 'is', null).where('due_at', '<', now);
-  if (query.dueSoon) q = q.where('ended_at', 'is', null).where('due_at', '>=', now).where('due_at', '<=', new Date(new Date(now).getTime() + 86_400_000 * 2).toISOString());
+  let q = deps.db.db
+    .selectFrom('cases')
+    .select(['cases.id', 'cases.code', 'cases.process_id', 'cases.version', 'cases.unit_id', 'cases.status_code', 'cases.clock_state', 'cases.applicant', 'cases.channel', 'cases.received_at', 'cases.appointment_at', 'cases.due_at', 'cases.ended_at', 'cases.timeliness', 'cases.case_version']);
+  const units = query.unitIds ? [...new Set(query.unitIds)] : undefined;
+  if (query.status !== undefined) q = q.where('cases.status_code', '=', query.status);
+  if (units && !query.includeStepUnits) q = q.where('cases.unit_id', 'in', units.length ? units : ['']);
+  if (query.processId) q = q.where('cases.process_id', '=', query.processId);
+  if (query.from) q = q.where('cases.received_at', '>=', toDbInstant(query.from));
+  if (query.to) q = q.where('cases.received_at', '<', toDbInstant(query.to));
+  if (query.overdue) q = q.where('cases.ended_at', 'is', null).where('cases.due_at', '<', now);
+  if (query.dueSoon) q = q.where('cases.ended_at', 'is', null).where('cases.due_at', '>=', now).where('cases.due_at', '<=', new Date(new Date(now).getTime() + 86_400_000 * 2).toISOString());
   const text = query.q?.trim().replaceAll('%', '').replaceAll('_', '');
   if (text) {
     // A dossier code (or its beginning) is found through the unique index on code; only text that
     // starts no code is looked for among the applicants.
     const codeEnd = `${text}\u{10FFFF}`;
     const startsACode = await deps.db.db.selectFrom('cases').select('id').where('code', '>=', text).where('code', '<', codeEnd).where('code', 'like', `${text}%`).limit(1).executeTakeFirst();
-    if (startsACode) q = q.where('code', '>=', text).where('code', '<', codeEnd).where('code', 'like', `${text}%`);
+    if (startsACode) q = q.where('cases.code', '>=', text).where('cases.code', '<', codeEnd).where('cases.code', 'like', `${text}%`);
     else {
       // Every word somewhere in the applicant's name, identity number or phone, in any order.
       // Normalised words hold only letters and digits, so they need no LIKE escaping.
       const words = searchWords(nationalPhones(query.q ?? '')).split(' ').filter((word) => word !== '');
-      for (const word of words) q = q.where('applicant_search', 'like', `%${word}%`);
+      for (const word of words) q = q.where('cases.applicant_search', 'like', `%${word}%`);
       if (words.length > 0 && deps.db.capabilities.dialect === 'sqlite') {
         const indexed = applicantIndexMatches(deps.db.db, words);
-        if ((await indexed.limit(SEARCH_CANDIDATES + 1).execute()).length <= SEARCH_CANDIDATES) q = q.where('id', 'in', indexed);
+        if ((await indexed.limit(SEARCH_CANDIDATES + 1).execute()).length <= SEARCH_CANDIDATES) q = q.where('cases.id', 'in', indexed);
       }
     }
   }
   // Overdue and due-soon lists run most urgent first, straight off the open-cases due index
   // (newest-first would sort every overdue case before the first page); other lists newest first.
   const byDue = query.overdue === true || query.dueSoon === true;
-  const key = byDue ? 'due_at' : 'received_at';
-  if (query.cursor) {
-    const [at, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
+  const cursor = query.cursor ? Buffer.from(query.cursor, 'base64url').toString('utf8').split('|') : [];
+  const [at, id] = cursor;
+  let rows;
+  if (units && query.includeStepUnits && !byDue) {
+    // Cases of my units or with a step in them (case_units, 0008), newest first: each unit's page
+    // is read in order from the index, the pages merged here (a case in two of my units once).
+    const perUnit = await Promise.all(
+      (units.length ? units : ['']).map((unit) => {
+        let unitQuery = q.innerJoin('case_units as cu', 'cu.case_id', 'cases.id').where('cu.unit_id', '=', unit);
+        if (at && id) unitQuery = unitQuery.where((eb) => eb.or([eb('cu.received_at', '<', at), eb.and([eb('cu.received_at', '=', at), eb('cu.case_id', '<', id)])]));
+        return unitQuery.orderBy('cu.received_at', 'desc').orderBy('cu.case_id', 'desc').limit(limit + 1).execute();
+      }),
+    );
+    const byId = new Map(perUnit.flat().map((r) => [r.id, r]));
+    rows = [...byId.values()].sort((a, b) => (a.received_at === b.received_at ? (a.id < b.id ? 1 : -1) : a.received_at < b.received_at ? 1 : -1)).slice(0, limit + 1);
+  } else {
+    if (units && query.includeStepUnits) q = q.where('cases.id', 'in', (eb) => eb.selectFrom('case_units').select('case_id').where('unit_id', 'in', units.length ? units : ['']));
     if (at && id) {
       q = byDue
-        ? q.where((eb) => eb.or([eb('due_at', '>', at), eb.and([eb('due_at', '=', at), eb('id', '>', id)])]))
-        : q.where((eb) => eb.or([eb('received_at', '<', at), eb.and([eb('received_at', '=', at), eb('id', '<', id)])]));
+        ? q.where((eb) => eb.or([eb('cases.due_at', '>', at), eb.and([eb('cases.due_at', '=', at), eb('cases.id', '>', id)])]))
+        : q.where((eb) => eb.or([eb('cases.received_at', '<', at), eb.and([eb('cases.received_at', '=', at), eb('cases.id', '<', id)])]));
     }
+    const direction = byDue ? 'asc' : 'desc';
+    rows = await q.orderBy(byDue ? 'cases.due_at' : 'cases.received_at', direction).orderBy('cases.id', direction).limit(limit + 1).execute();
   }
-  const direction = byDue ? 'asc' : 'desc';
-  const rows = await q.orderBy(key, direction).orderBy('id', direction).limit(limit + 1).execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {

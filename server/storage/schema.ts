@@ -180,6 +180,14 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+/** The units a case involves (receiving unit, units of its steps), kept by triggers (0008). */
+export interface CaseUnitsTable {
+  case_id: string;
+  unit_id: string;
+  /** The case's receipt instant, copied so a unit's cases are read newest first from the index. */
+  received_at: string;
+}
+
 export interface CaseCountersTable {
   key: string;
   value: number;
@@ -197,6 +205,7 @@ export interface DatabaseSchema {
   apology_letters: ApologyLettersTable;
   outbox: OutboxTable;
   case_counters: CaseCountersTable;
+  case_units: CaseUnitsTable;
   // --- auth (0002, D2) ---
   units: UnitsTable;
   users: UsersTable;

@@ -237,7 +237,7 @@ for (const dialect of DIALECTS) {
       expect(await codes(deps, '0987654321')).toEqual([]);
 
       // when
-      expect(await migrateToLatest(db)).toEqual(['0007-national-phone-search']);
+      expect(await migrateToLatest(db)).toContain('0007-national-phone-search');
 
       // then the case is found by its national number, through the search index on SQLite too
       expect(await searchTextOf('x1')).toBe('do thi anh 0987654321');

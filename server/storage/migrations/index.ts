@@ -10,6 +10,7 @@ import * as m0004 from './0004-case-calendar.ts';
 import * as m0005 from './0005-case-search.ts';
 import * as m0006 from './0006-step-overdue.ts';
 import * as m0007 from './0007-national-phone-search.ts';
+import * as m0008 from './0008-case-units.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-init': m0001,
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-case-search': m0005,
   '0006-step-overdue': m0006,
   '0007-national-phone-search': m0007,
+  '0008-case-units': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
