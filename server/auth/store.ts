@@ -43,13 +43,21 @@ export function unitView(row: UnitRow): UnitView {
   return { id: row.id, code: row.code, name: row.name, parentId: row.parent_id, calendar: row.calendar };
 }
 
-async function rolesOf(db: DbOrTx, userIds: readonly string[]): Promise<Map<string, RoleGrant[]>> {
-  const byUser = new Map<string, RoleGrant[]>(userIds.map((id) => [id, []]));
-  if (userIds.length === 0) return byUser;
-  const rows = await db.selectFrom('user_roles').select(['user_id', 'role', 'unit_id']).where('user_id', 'in', userIds).orderBy('unit_id').orderBy('role').execute();
-  for (const r of rows) if (isRole(r.role)) byUser.get(r.user_id)?.push({ role: r.role, unitId: r.unit_id });
-  return byUser;
+/** The grants of role rows, skipping roles this version does not know. */
+function grantsOf(rows: readonly { role: string; unit_id: string }[]): RoleGrant[] {
+  return rows.flatMap((r) => (isRole(r.role) ? [{ role: r.role, unitId: r.unit_id }] : []));
 }
+
+async function rolesOf(db: DbOrTx, userIds: readonly string[]): Promise<Map<string, RoleGrant[]>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.selectFrom('user_roles').select(['user_id', 'role', 'unit_id']).where('user_id', 'in', userIds).orderBy('unit_id').orderBy('role').execute();
+  const rowsOf = new Map<string, { role: string; unit_id: string }[]>(userIds.map((id) => [id, []]));
+  for (const r of rows) rowsOf.get(r.user_id)?.push(r);
+  return new Map([...rowsOf].map(([id, list]) => [id, grantsOf(list)]));
+}
+
+// Read on every request of a browser session (and every user lookup): compiled once.
+const rolesOfUser = prepared<{ userId: string }, { role: string; unit_id: string }>((db, p) => db.selectFrom('user_roles').select(['role', 'unit_id']).where('user_id', '=', p.userId).orderBy('unit_id').orderBy('role'));
 
 function userView(row: Pick<UserRow, 'id' | 'username' | 'display_name' | 'active' | 'created_at'>, roles: readonly RoleGrant[]): UserView {
   return { id: row.id, username: row.username, displayName: row.display_name, active: row.active === 1, createdAt: row.created_at, roles };
@@ -66,7 +74,7 @@ export async function findUserByUsername(db: DbOrTx, username: string): Promise<
 export async function getUser(db: DbOrTx, id: string): Promise<UserView | undefined> {
   const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  return userView(row, (await rolesOf(db, [row.id])).get(row.id) ?? []);
+  return userView(row, grantsOf(await rolesOfUser(db, { userId: row.id })));
 }
 
 export async function listUsers(db: DbOrTx): Promise<UserView[]> {
@@ -178,7 +186,7 @@ export async function createSession(db: DbOrTx, userId: string, now: string, ttl
   return { token, sessionId, csrfToken, expiresAt };
 }
 
-// Every request of a browser session reads these two: compiled once.
+// Every request of a browser session reads it: compiled once.
 const sessionAndUser = prepared<{ sessionId: string }, Pick<UserRow, 'id' | 'username' | 'display_name' | 'active' | 'created_at'> & { expires_at: string; csrf_token: string }>((db, p) =>
   db
     .selectFrom('sessions')
@@ -186,15 +194,13 @@ const sessionAndUser = prepared<{ sessionId: string }, Pick<UserRow, 'id' | 'use
     .select(['sessions.expires_at', 'sessions.csrf_token', 'users.id', 'users.username', 'users.display_name', 'users.active', 'users.created_at'])
     .where('sessions.id', '=', p.sessionId),
 );
-const rolesOfUser = prepared<{ userId: string }, { role: string; unit_id: string }>((db, p) => db.selectFrom('user_roles').select(['role', 'unit_id']).where('user_id', '=', p.userId).orderBy('unit_id').orderBy('role'));
 
 /** The active user behind a session cookie, or undefined when unknown, expired or disabled. */
 export async function resolveSession(db: DbOrTx, token: string, now: string): Promise<{ user: UserView; sessionId: string; csrfToken: string } | undefined> {
   const sessionId = sha256Hex(token);
   const [row] = await sessionAndUser(db, { sessionId });
   if (!row || Date.parse(row.expires_at) <= Date.parse(now) || row.active !== 1) return undefined;
-  const roles = (await rolesOfUser(db, { userId: row.id })).flatMap((r) => (isRole(r.role) ? [{ role: r.role, unitId: r.unit_id }] : []));
-  return { user: userView(row, roles), sessionId, csrfToken: row.csrf_token };
+  return { user: userView(row, grantsOf(await rolesOfUser(db, { userId: row.id }))), sessionId, csrfToken: row.csrf_token };
 }
 
 export async function deleteSession(db: DbOrTx, sessionId: string): Promise<void> {
