@@ -47,6 +47,23 @@ export function problemNote(problem: unknown): HTMLElement {
       : el('div', { class: 'small' }, problem.message));
 }
 
+/**
+ * Sends a form without leaving the page. Its submit button stays disabled while `send` runs, so one
+ * click makes one request; a failure (or a throw before any request) goes to `failed`, by default
+ * the banner.
+ */
+export function onSubmit(form: HTMLFormElement, send: () => Promise<unknown>, failed: (error: unknown) => void = (error) => showMessage(error)): void {
+  const submit = form.querySelector<HTMLButtonElement>('button[type=submit]');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (submit) submit.disabled = true;
+    Promise.resolve()
+      .then(send)
+      .catch(failed)
+      .finally(() => { if (submit) submit.disabled = false; });
+  });
+}
+
 export function clearMessage(): void {
   const banner = document.getElementById('message');
   if (banner) banner.hidden = true;

@@ -6,7 +6,7 @@
  */
 import { WEEKDAYS, type WeeklyHours } from '../../engine/index.ts';
 import type { CalendarChangeResult, DayDiff } from '../api-client.ts';
-import { problemNote, showMessage } from '../app.ts';
+import { onSubmit, problemNote, showMessage } from '../app.ts';
 import { diagnosticTitle } from '../diagnostic-titles.ts';
 import { el, replace } from '../dom.ts';
 import { WEEKDAY_LABELS, formatDate, formatDateTime, formatHours } from '../labels.ts';
@@ -20,24 +20,13 @@ export type CalendarChange = (dryRun: boolean) => Promise<CalendarChangeResult>;
  * `read` throws a Vietnamese message when the form cannot make a request.
  */
 export function previewBeforeSaving(form: HTMLFormElement, host: HTMLElement, read: () => CalendarChange, saved: (result: CalendarChangeResult) => void): void {
-  const submit = form.querySelector<HTMLButtonElement>('button[type=submit]');
   form.addEventListener('input', () => replace(host));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     replace(host);
-    let change: CalendarChange;
-    try {
-      change = read();
-    } catch (error) {
-      replace(host, problemNote(error));
-      return;
-    }
-    if (submit) submit.disabled = true;
-    change(true)
-      .then((preview) => replace(host, previewOf(preview, () => save(change))))
-      .catch((error: unknown) => replace(host, problemNote(error)))
-      .finally(() => { if (submit) submit.disabled = false; });
-  });
+    const change = read();
+    const preview = await change(true);
+    replace(host, previewOf(preview, () => save(change)));
+  }, (error) => replace(host, problemNote(error)));
 
   const save = (change: CalendarChange): void => {
     for (const button of host.querySelectorAll('button')) button.disabled = true;

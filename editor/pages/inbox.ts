@@ -3,7 +3,7 @@
  * receive a new dossier (Tiếp nhận hồ sơ).
  */
 import { api, type InboxItem, type Procedure, type Unit } from '../api-client.ts';
-import { showMessage, type Page } from '../app.ts';
+import { onSubmit, type Page } from '../app.ts';
 import { el, replace } from '../dom.ts';
 import { CHANNEL_LABELS, formatDateTime, timelinessClass, timelinessLabel } from '../labels.ts';
 
@@ -58,19 +58,13 @@ function receiveForm(procedures: readonly Procedure[], unitIds: readonly string[
     el('label', { for: 'receive-phone' }, 'Số điện thoại'), phone,
     el('label', { for: 'receive-address' }, 'Địa chỉ'), address,
     submit);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    const optional = (value: string): string | undefined => value.trim() || undefined;
+  const optional = (value: string): string | undefined => value.trim() || undefined;
+  onSubmit(form, () =>
     api.receiveCase({
       processId: procedure.value,
       unitId: unit.value,
       channel: channel.value as keyof typeof CHANNEL_LABELS,
       applicant: { name: name.value.trim(), idNumber: optional(idNumber.value), phone: optional(phone.value), address: optional(address.value) },
-    })
-      .then((created) => { location.hash = `#/cases/${encodeURIComponent(created.id)}`; })
-      .catch((error: unknown) => showMessage(error))
-      .finally(() => { submit.disabled = false; });
-  });
+    }).then((created) => { location.hash = `#/cases/${encodeURIComponent(created.id)}`; }));
   return form;
 }

@@ -1,6 +1,6 @@
 /** #/login: username and password; the server sets the session cookie and returns the CSRF token. */
 import { api, type User } from '../api-client.ts';
-import { showMessage } from '../app.ts';
+import { onSubmit } from '../app.ts';
 import { el, replace } from '../dom.ts';
 
 export async function loginPage(root: HTMLElement, onSignedIn: (user: User) => void): Promise<void> {
@@ -13,14 +13,7 @@ export async function loginPage(root: HTMLElement, onSignedIn: (user: User) => v
     el('label', { for: 'login-username' }, 'Tên đăng nhập'), username,
     el('label', { for: 'login-password' }, 'Mật khẩu'), password,
     submit);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    api.login(username.value.trim(), password.value)
-      .then(({ user }) => onSignedIn(user))
-      .catch((error: unknown) => showMessage(error))
-      .finally(() => { submit.disabled = false; });
-  });
+  onSubmit(form, () => api.login(username.value.trim(), password.value).then(({ user }) => onSignedIn(user)));
   replace(root, form);
   username.focus();
 }

@@ -4,7 +4,7 @@
  * the server keeps only its hash.
  */
 import { api, type ApiToken, type Unit, type UserAccount } from '../api-client.ts';
-import { problemNote, showMessage, type Page } from '../app.ts';
+import { onSubmit, problemNote, showMessage, type Page } from '../app.ts';
 import { el, replace } from '../dom.ts';
 import { formatDateTime } from '../labels.ts';
 import { roleGrantsInput } from '../modules/role-grants.ts';
@@ -38,18 +38,12 @@ function accountForm(user: UserAccount, units: readonly Unit[], saved: (user: Us
     el('label', { for: 'account-password' }, 'Mật khẩu mới'), password,
     el('label', { for: 'account-roles-role' }, 'Vai trò tại đơn vị'), roles.node,
     submit, problem);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     replace(problem);
-    submit.disabled = true;
-    api.updateUser(user.id, { displayName: displayName.value.trim(), active: active.checked, roles: roles.grants(), ...(password.value && { password: password.value }) })
-      .then((updated) => {
-        showMessage(`Đã lưu tài khoản ${updated.username}.`, 'info');
-        saved(updated);
-      })
-      .catch((error: unknown) => replace(problem, problemNote(error)))
-      .finally(() => { submit.disabled = false; });
-  });
+    const updated = await api.updateUser(user.id, { displayName: displayName.value.trim(), active: active.checked, roles: roles.grants(), ...(password.value && { password: password.value }) });
+    showMessage(`Đã lưu tài khoản ${updated.username}.`, 'info');
+    saved(updated);
+  }, (error) => replace(problem, problemNote(error)));
   return form;
 }
 
@@ -60,11 +54,10 @@ function renderTokens(host: HTMLElement, userId: string, tokens: readonly ApiTok
   const name = el('input', { id: 'token-name', required: true, placeholder: 'Cổng dịch vụ công tỉnh' });
   const problem = el('div');
   const form = el('form', { class: 'inline', id: 'token-create' }, name, el('button', { type: 'submit', class: 'primary' }, 'Tạo mã truy cập'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     replace(problem);
-    api.createApiToken(userId, name.value.trim()).then(reload).catch((error: unknown) => replace(problem, problemNote(error)));
-  });
+    reload(await api.createApiToken(userId, name.value.trim()));
+  }, (error) => replace(problem, problemNote(error)));
   replace(host,
     el('h2', {}, 'Mã truy cập API'),
     el('p', { class: 'muted small' }, 'Hệ thống khác gọi API thay cho người dùng này bằng tiêu đề Authorization: Bearer <mã>.'),

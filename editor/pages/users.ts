@@ -3,7 +3,7 @@
  * forms creating them. One user's roles, account and API tokens are on #/users/:id.
  */
 import { api, type CalendarSummary, type Unit, type UserAccount } from '../api-client.ts';
-import { problemNote, showMessage, type Page } from '../app.ts';
+import { onSubmit, problemNote, showMessage, type Page } from '../app.ts';
 import { el, replace } from '../dom.ts';
 import { formatDateTime } from '../labels.ts';
 import { grantLabel, roleGrantsInput } from '../modules/role-grants.ts';
@@ -49,18 +49,12 @@ function newUserForm(units: readonly Unit[], created: () => void): HTMLElement {
     el('label', { for: 'user-password' }, 'Mật khẩu (ít nhất 8 ký tự)'), password,
     el('label', { for: 'user-roles-role' }, 'Vai trò tại đơn vị'), roles.node,
     submit, problem);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     replace(problem);
-    submit.disabled = true;
-    api.createUser({ username: username.value.trim(), displayName: displayName.value.trim(), password: password.value, roles: roles.grants() })
-      .then((user) => {
-        showMessage(`Đã tạo người dùng ${user.username}.`, 'info');
-        created();
-      })
-      .catch((error: unknown) => replace(problem, problemNote(error)))
-      .finally(() => { submit.disabled = false; });
-  });
+    const user = await api.createUser({ username: username.value.trim(), displayName: displayName.value.trim(), password: password.value, roles: roles.grants() });
+    showMessage(`Đã tạo người dùng ${user.username}.`, 'info');
+    created();
+  }, (error) => replace(problem, problemNote(error)));
   return form;
 }
 
@@ -107,17 +101,11 @@ function newUnitForm(units: readonly Unit[], calendars: readonly CalendarSummary
     el('label', { for: 'unit-parent' }, 'Đơn vị cấp trên'), parent,
     el('label', { for: 'unit-calendar' }, 'Lịch làm việc'), calendar,
     submit, problem);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     replace(problem);
-    submit.disabled = true;
-    api.createUnit({ code: code.value.trim(), name: name.value.trim(), ...(parent.value && { parentId: parent.value }), ...(calendar.value && { calendar: calendar.value }) })
-      .then((unit) => {
-        showMessage(`Đã tạo đơn vị ${unit.code}.`, 'info');
-        created();
-      })
-      .catch((error: unknown) => replace(problem, problemNote(error)))
-      .finally(() => { submit.disabled = false; });
-  });
+    const unit = await api.createUnit({ code: code.value.trim(), name: name.value.trim(), ...(parent.value && { parentId: parent.value }), ...(calendar.value && { calendar: calendar.value }) });
+    showMessage(`Đã tạo đơn vị ${unit.code}.`, 'info');
+    created();
+  }, (error) => replace(problem, problemNote(error)));
   return form;
 }
