@@ -65,17 +65,17 @@ async function body<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise
 }
 
 /** Who may see a case: reviewers/admins, or anyone holding a role in its unit or in a unit of one of its steps. */
-async function assertCanSee(deps: ServiceDeps, principal: Principal, caseId: string): Promise<{ unitId: string; stepUnits: string[] }> {
-  const units = await caseUnits(deps, caseId);
+async function assertCanSee(deps: ServiceDeps, principal: Principal, caseId: string): Promise<{ unitId: string; involvedUnits: string[] }> {
+  const units = await caseUnits(deps.db.db, caseId);
   if (!units) throw notFound(`Case ${caseId}`);
-  if (canSeeUnit(principal, units.unitId) || units.stepUnits.some((u) => principal.roles.some((r) => r.unitId === u))) return units;
+  if (canSeeUnit(principal, units.unitId) || units.involvedUnits.some((u) => principal.roles.some((r) => r.unitId === u))) return units;
   throw forbidden('This case belongs to a unit you do not work in.');
 }
 
 /** Case-level actions (supplement, apology, withdraw…) need an officer or unit head of a unit involved. */
 async function assertCaseWorker(deps: ServiceDeps, principal: Principal, caseId: string): Promise<void> {
   const units = await assertCanSee(deps, principal, caseId);
-  const involved = new Set([units.unitId, ...units.stepUnits]);
+  const involved = new Set([units.unitId, ...units.involvedUnits]);
   if (!principal.roles.some((r) => (r.role === 'officer' || r.role === 'unitHead') && involved.has(r.unitId))) {
     throw forbidden('Only an officer or unit head of a unit working on this case may do this.');
   }

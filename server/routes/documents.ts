@@ -14,6 +14,7 @@ import type { AppEnv, Principal } from '../auth/principal.ts';
 import { FORMS, isFormName, renderCaseDocument } from '../documents/index.ts';
 import { renderRegister } from '../documents/register.ts';
 import { periodBound } from '../audit/reports.ts';
+import { caseUnits } from '../services/cases.ts';
 
 export interface DocumentRouteDeps {
   readonly db: DbHandle | DbOrTx;
@@ -27,12 +28,10 @@ export interface DocumentRouteDeps {
 /** Reviewers and admins see every case; others the cases of their units (receiving or handling). */
 async function canSeeCase(db: DbOrTx, principal: Principal, caseId: string): Promise<boolean> {
   if (hasRole(principal, 'reviewer', 'admin')) return true;
-  const units = new Set(principal.roles.map((r) => r.unitId));
-  const row = await db.selectFrom('cases').select('unit_id').where('id', '=', caseId).executeTakeFirst();
-  if (!row) throw notFound(`Case "${caseId}"`);
-  if (units.has(row.unit_id)) return true;
-  const stepUnits = await db.selectFrom('case_steps').select('unit_id').distinct().where('case_id', '=', caseId).execute();
-  return stepUnits.some((s) => s.unit_id !== null && units.has(s.unit_id));
+  const units = await caseUnits(db, caseId);
+  if (!units) throw notFound(`Case "${caseId}"`);
+  const mine = new Set(principal.roles.map((r) => r.unitId));
+  return mine.has(units.unitId) || units.involvedUnits.some((u) => mine.has(u));
 }
 
 /** Everything printed is escaped; the policy is a second line of defence (no scripts at all). */

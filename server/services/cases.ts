@@ -710,12 +710,11 @@ export async function inbox(deps: ServiceDeps, roles: readonly { role: string; u
   }));
 }
 
-/** The case row's owner unit and its open steps' units: who may see it. */
-export async function caseUnits(deps: ServiceDeps, caseId: string): Promise<{ unitId: string; stepUnits: string[] } | undefined> {
-  const row = await deps.db.db.selectFrom('cases').select('unit_id').where('id', '=', caseId).executeTakeFirst();
-  if (!row) return undefined;
-  const steps = await deps.db.db.selectFrom('case_steps').select('unit_id').distinct().where('case_id', '=', caseId).execute();
-  return { unitId: row.unit_id, stepUnits: steps.map((s) => s.unit_id).filter((u): u is string => u !== null) };
+/** Who may see a case: its receiving unit and every unit it involves (case_units: the receiving unit and its steps' units). */
+export async function caseUnits(db: DbOrTx, caseId: string): Promise<{ unitId: string; involvedUnits: string[] } | undefined> {
+  const rows = await db.selectFrom('cases').leftJoin('case_units', 'case_units.case_id', 'cases.id').select(['cases.unit_id', 'case_units.unit_id as involved']).where('cases.id', '=', caseId).execute();
+  if (rows.length === 0) return undefined;
+  return { unitId: rows[0]!.unit_id, involvedUnits: rows.flatMap((r) => (r.involved ? [r.involved] : [])) };
 }
 
 /** The step row a caller wants to act on (for access checks). */
